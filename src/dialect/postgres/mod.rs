@@ -1,0 +1,3 @@
+//! PostgreSQL plain-format dumps (pg_dump, pg_dumpall): reader.
+
+pub mod patch;

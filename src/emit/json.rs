@@ -1,0 +1,269 @@
+//! The JSON review file: an array with one object per selected row, in patch order.
+//!
+//! ```json
+//! {"table": "public.blog_post", "app": "blog", "model": "post",
+//!  "pk": {"id": 7}, "reason": "root", "via": null,
+//!  "data": {"id": 7, "title": "hello", "created": "2026-11-21 10:00:00+00"}}
+//! ```
+//!
+//! Values: integers as JSON numbers, booleans as `true`/`false`, NULL as `null`, json/jsonb
+//! embedded (numbers keep every digit), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
+//! lower-case hex of the raw bytes, everything else (numeric, floats, times, text...) as the
+//! string the server printed, so nothing is rounded. Columns the dump does not carry (generated
+//! columns pg_dump leaves out) are absent from `"data"`. The array is streamed: memory does not
+//! grow with it.
+
+use std::io::Write;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::row::Cell;
+use crate::schema::{Schema, Table, TypeClass};
+use crate::select::{Reason, Selection};
+
+/// Text encoding of the dump's values, to produce UTF-8 JSON strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8 (PostgreSQL `UTF8`, MySQL `utf8mb4`/`utf8`): must be valid.
+    Utf8,
+    /// Latin-1 family (PostgreSQL `LATIN1`, MySQL `latin1`): every byte is one character.
+    Latin1,
+}
+
+impl TextEncoding {
+    /// From the encoding name a dump declares.
+    pub fn from_name(name: Option<&str>) -> TextEncoding {
+        match name.map(str::to_ascii_lowercase).as_deref() {
+            Some("latin1" | "iso_8859_1" | "iso-8859-1") => TextEncoding::Latin1,
+            _ => TextEncoding::Utf8,
+        }
+    }
+
+    /// Decodes text to a Rust string.
+    pub fn decode(self, bytes: &[u8]) -> Option<String> {
+        match self {
+            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(str::to_string),
+            TextEncoding::Latin1 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+        }
+    }
+}
+
+/// `\x` + lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 + 2 * bytes.len());
+    s.push_str("\\x");
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+/// The Django-style split of a table name: `blog_post` → (`blog`, `post`); a name without `_`
+/// is its own model with no app.
+pub fn app_and_model(name: &str) -> (Option<&str>, &str) {
+    match name.split_once('_') {
+        Some((app, model)) if !app.is_empty() && !model.is_empty() => (Some(app), model),
+        _ => (None, name),
+    }
+}
+
+/// Converts one cell to JSON according to its column; `None` for a cell the dump lacks.
+///
+/// # Errors
+/// Text that is not valid in the dump's encoding.
+pub fn cell_value(
+    table: &Table,
+    column: usize,
+    cell: &Cell,
+    encoding: TextEncoding,
+) -> Result<Option<Value>> {
+    let col = &table.columns[column];
+    let bytes = match cell {
+        Cell::Absent => return Ok(None),
+        Cell::Null => return Ok(Some(Value::Null)),
+        Cell::Value(v) => v,
+    };
+    let text = || {
+        encoding.decode(bytes).ok_or_else(|| {
+            Error::Schema(format!(
+                "table {}, column {}: value is not valid {encoding:?} text: `{}`",
+                table.name,
+                col.name,
+                crate::error::excerpt(bytes, 60)
+            ))
+        })
+    };
+    let value = match col.class {
+        TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => Value::String(hex(bytes)),
+        TypeClass::Integer => {
+            let t = text()?;
+            match (t.parse::<i64>(), t.parse::<u64>()) {
+                (Ok(i), _) => Value::from(i),
+                (_, Ok(u)) => Value::from(u),
+                _ => Value::String(t),
+            }
+        }
+        TypeClass::Boolean => match bytes.as_ref() {
+            b"t" | b"true" => Value::Bool(true),
+            b"f" | b"false" => Value::Bool(false),
+            _ => Value::String(text()?),
+        },
+        TypeClass::Json => {
+            let t = text()?;
+            // Text that is not JSON after all stays a string.
+            serde_json::from_str::<Value>(&t).unwrap_or(Value::String(t))
+        }
+        _ => Value::String(text()?),
+    };
+    Ok(Some(value))
+}
+
+/// Streams the selection as a JSON array.
+///
+/// # Errors
+/// Write failures, and text not valid in the dump's encoding.
+pub fn write(
+    out: &mut dyn Write,
+    schema: &Schema,
+    selection: &Selection,
+    encoding: TextEncoding,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::io("writing JSON", e);
+    out.write_all(b"[").map_err(io)?;
+    let mut first = true;
+    for st in &selection.tables {
+        let table = &schema.tables[st.table];
+        let (app, model) = app_and_model(&table.name.name);
+        for sr in &st.rows {
+            let mut data = Map::new();
+            for (c, cell) in sr.row.cells.iter().enumerate() {
+                if let Some(v) = cell_value(table, c, cell, encoding)? {
+                    data.insert(table.columns[c].name.clone(), v);
+                }
+            }
+            let pk = match &table.primary_key {
+                Some(cols) => {
+                    let mut m = Map::new();
+                    for &c in cols {
+                        let v = cell_value(table, c, &sr.row.cells[c], encoding)?
+                            .unwrap_or(Value::Null);
+                        m.insert(table.columns[c].name.clone(), v);
+                    }
+                    Value::Object(m)
+                }
+                None => Value::Null,
+            };
+            let (reason, via) = match sr.reason {
+                Reason::Root => ("root", Value::Null),
+                Reason::Descendant { fk } => ("descendant", fk_json(schema, fk)),
+                Reason::Ancestor { fk } => ("ancestor", fk_json(schema, fk)),
+            };
+            let mut obj = Map::new();
+            obj.insert("table".into(), Value::String(table.name.to_string()));
+            obj.insert(
+                "app".into(),
+                app.map_or(Value::Null, |a| Value::String(a.into())),
+            );
+            obj.insert("model".into(), Value::String(model.into()));
+            obj.insert("pk".into(), pk);
+            obj.insert("reason".into(), Value::String(reason.into()));
+            obj.insert("via".into(), via);
+            obj.insert("data".into(), Value::Object(data));
+            out.write_all(if first { b"\n" } else { b",\n" })
+                .map_err(io)?;
+            first = false;
+            serde_json::to_writer(&mut *out, &Value::Object(obj)).map_err(|e| io(e.into()))?;
+        }
+    }
+    out.write_all(if first { b"]\n" } else { b"\n]\n" })
+        .map_err(io)?;
+    Ok(())
+}
+
+fn fk_json(schema: &Schema, fk: usize) -> Value {
+    let fk = &schema.foreign_keys[fk];
+    let child = &schema.tables[fk.child];
+    let parent = &schema.tables[fk.parent];
+    let names = |t: &Table, cols: &[usize]| {
+        Value::Array(
+            cols.iter()
+                .map(|&c| Value::String(t.columns[c].name.clone()))
+                .collect(),
+        )
+    };
+    serde_json::json!({
+        "foreign_key": fk.name,
+        "from": child.name.to_string(),
+        "columns": names(child, &fk.child_columns),
+        "to": parent.name.to_string(),
+        "to_columns": names(parent, &fk.parent_columns),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Column, TableName};
+
+    fn table(cols: &[(&str, TypeClass)]) -> Table {
+        Table {
+            name: TableName::new(Some("public"), "blog_post"),
+            columns: cols.iter().map(|(n, c)| Column::new(n, "t", *c)).collect(),
+            primary_key: Some(vec![0]),
+            unique_keys: vec![],
+            partition_of: None,
+            is_partitioned: false,
+            triggers: vec![],
+        }
+    }
+
+    fn v(t: &Table, c: usize, bytes: &[u8]) -> Value {
+        cell_value(t, c, &Cell::Value(bytes.into()), TextEncoding::Utf8)
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn values_by_class() {
+        let t = table(&[
+            ("id", TypeClass::Integer),
+            ("ok", TypeClass::Boolean),
+            ("doc", TypeClass::Json),
+            ("raw", TypeClass::Binary),
+            ("amount", TypeClass::Numeric),
+        ]);
+        assert_eq!(v(&t, 0, b"42"), Value::from(42));
+        assert_eq!(v(&t, 0, b"18446744073709551615"), Value::from(u64::MAX));
+        assert_eq!(v(&t, 1, b"t"), Value::Bool(true));
+        assert_eq!(
+            v(&t, 2, br#"{"a": [1, 2.50]}"#).to_string(),
+            r#"{"a":[1,2.50]}"#
+        );
+        assert_eq!(v(&t, 3, b"\x00\xff"), Value::String("\\x00ff".into()));
+        assert_eq!(v(&t, 4, b"1.50"), Value::String("1.50".into()));
+        assert_eq!(
+            cell_value(&t, 0, &Cell::Absent, TextEncoding::Utf8).unwrap(),
+            None
+        );
+        assert!(cell_value(
+            &t,
+            4,
+            &Cell::Value(b"\xff".to_vec().into()),
+            TextEncoding::Utf8
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn django_split() {
+        assert_eq!(app_and_model("blog_post"), (Some("blog"), "post"));
+        assert_eq!(
+            app_and_model("auth_user_groups"),
+            (Some("auth"), "user_groups")
+        );
+        assert_eq!(app_and_model("film"), (None, "film"));
+    }
+}

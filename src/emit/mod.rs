@@ -1,0 +1,126 @@
+//! Output stage: the JSON review file ([`json`]) and the safe way to write any output file.
+//!
+//! Outputs are written to a temporary file beside the target and renamed over it only when the
+//! whole run succeeded, so a failed run never leaves half a patch behind. The SQL patches
+//! themselves are written by each dialect's [`crate::dialect::PatchWriter`].
+
+pub mod json;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, Result};
+
+/// An output file that appears at its path only on [`OutputFile::commit`].
+pub struct OutputFile {
+    path: PathBuf,
+    temp: Option<NamedTempFile>,
+    writer: Option<BufWriter<File>>,
+}
+
+impl OutputFile {
+    /// Creates the temporary file beside `path` (so a missing directory fails before any work).
+    ///
+    /// # Errors
+    /// The directory does not exist or is not writable.
+    pub fn create(path: &Path) -> Result<OutputFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let fail = |source| Error::Output {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path.is_dir() {
+            return Err(fail(io::Error::other("it is a directory")));
+        }
+        let temp = tempfile::Builder::new()
+            .prefix(".dbsalvage-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(fail)?;
+        let file = temp.reopen().map_err(fail)?;
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            temp: Some(temp),
+            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+        })
+    }
+
+    /// The writer to fill.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        self.writer
+            .as_mut()
+            .expect("writer is present until commit")
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    ///
+    /// # Errors
+    /// Any write, sync or rename failure (the temporary file is removed).
+    pub fn commit(mut self) -> Result<()> {
+        let fail = |source| Error::Output {
+            path: self.path.clone(),
+            source,
+        };
+        let writer = self.writer.take().expect("commit runs once");
+        let file = writer.into_inner().map_err(|e| fail(e.into_error()))?;
+        file.sync_all().map_err(fail)?;
+        let temp = self.temp.take().expect("commit runs once");
+        temp.persist(&self.path).map_err(|e| fail(e.error))?;
+        Ok(())
+    }
+
+    /// Turns a write error into an output error naming this file.
+    pub fn error(&self, source: io::Error) -> Error {
+        Error::Output {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_appears_until_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.sql");
+        let mut out = OutputFile::create(&path).unwrap();
+        out.writer().write_all(b"hello").unwrap();
+        assert!(!path.exists());
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn dropped_output_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.sql");
+        let mut out = OutputFile::create(&path).unwrap();
+        out.writer().write_all(b"half").unwrap();
+        drop(out);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn missing_directory_fails_early() {
+        let err = OutputFile::create(Path::new("/nonexistent-dir/x/out.sql"))
+            .err()
+            .unwrap();
+        assert_eq!(err.exit_code(), 1);
+        assert!(err.to_string().contains("/nonexistent-dir/x/out.sql"));
+    }
+}

@@ -1,0 +1,318 @@
+//! Opening the dump: a file or stdin, plain or gzip (detected by its magic bytes, whatever the
+//! name), read once in full and then re-read in parts.
+//!
+//! A plain file is re-read where it lies. Anything that cannot be re-read cheaply — stdin, or a
+//! gzip stream that would have to be decompressed again — is spooled, decompressed, to a
+//! temporary file while the first read goes on. Gzip is decompressed on its own thread
+//! (flate2's zlib-rs backend), so decompression overlaps with parsing.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
+
+use flate2::bufread::MultiGzDecoder;
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, Result};
+
+/// Where the dump comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSpec {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    Path(PathBuf),
+}
+
+impl InputSpec {
+    /// `-` or nothing is stdin.
+    pub fn from_arg(arg: Option<&Path>) -> InputSpec {
+        match arg {
+            None => InputSpec::Stdin,
+            Some(p) if p.as_os_str() == "-" => InputSpec::Stdin,
+            Some(p) => InputSpec::Path(p.to_path_buf()),
+        }
+    }
+}
+
+/// What can be re-read after the first pass.
+enum Reread {
+    Plain(PathBuf),
+    Spool(NamedTempFile),
+}
+
+/// An opened dump.
+pub struct Input {
+    /// Name for messages: the path, or `<stdin>`.
+    pub name: String,
+    /// Was it gzip?
+    pub gzip: bool,
+    /// Size of the file as stored (compressed size for gzip), when it is a file.
+    pub stored_size: Option<u64>,
+    reread: Reread,
+    first: Option<Box<dyn Read + Send>>,
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl Input {
+    /// Opens the dump for its first read. `spool_dir` is where stdin or gzip input is spooled
+    /// (default: the system temporary directory).
+    ///
+    /// # Errors
+    /// The file cannot be opened, or the spool file cannot be created.
+    pub fn open(spec: &InputSpec, spool_dir: Option<&Path>) -> Result<Input> {
+        let (name, raw, stored_size, path): (String, Box<dyn Read + Send>, _, _) = match spec {
+            InputSpec::Stdin => ("<stdin>".to_string(), Box::new(io::stdin()), None, None),
+            InputSpec::Path(p) => {
+                let f = File::open(p)
+                    .map_err(|e| Error::io(format!("cannot open {}", p.display()), e))?;
+                let size = f.metadata().ok().map(|m| m.len());
+                (p.display().to_string(), Box::new(f), size, Some(p.clone()))
+            }
+        };
+        let mut buffered = BufReader::with_capacity(CHUNK, raw);
+        let head = buffered
+            .fill_buf()
+            .map_err(|e| Error::io(format!("cannot read {name}"), e))?;
+        let gzip = head.starts_with(&[0x1f, 0x8b]);
+        let new_spool = || {
+            match spool_dir {
+                Some(d) => NamedTempFile::new_in(d),
+                None => NamedTempFile::new(),
+            }
+            .map_err(|e| Error::io("cannot create a temporary spool file", e))
+        };
+        let (reread, first): (Reread, Box<dyn Read + Send>) = match (gzip, path) {
+            (false, Some(p)) => (Reread::Plain(p), Box::new(buffered)),
+            (false, None) => {
+                let spool = new_spool()?;
+                let file = spool
+                    .reopen()
+                    .map_err(|e| Error::io("cannot open the spool file", e))?;
+                (
+                    Reread::Spool(spool),
+                    Box::new(Tee {
+                        inner: buffered,
+                        spool: file,
+                    }),
+                )
+            }
+            (true, _) => {
+                let spool = new_spool()?;
+                let file = spool
+                    .reopen()
+                    .map_err(|e| Error::io("cannot open the spool file", e))?;
+                (
+                    Reread::Spool(spool),
+                    Box::new(ThreadedGunzip::start(buffered, file)),
+                )
+            }
+        };
+        Ok(Input {
+            name,
+            gzip,
+            stored_size,
+            reread,
+            first: Some(first),
+        })
+    }
+
+    /// The reader for the first, full read (decompressed). Can be taken once.
+    pub fn first_read(&mut self) -> Option<Box<dyn Read + Send>> {
+        self.first.take()
+    }
+
+    /// A handle to re-read the decompressed dump from any offset.
+    ///
+    /// # Errors
+    /// The file or spool cannot be reopened.
+    pub fn reopen(&self) -> Result<File> {
+        match &self.reread {
+            Reread::Plain(p) => {
+                File::open(p).map_err(|e| Error::io(format!("cannot reopen {}", p.display()), e))
+            }
+            Reread::Spool(s) => s
+                .reopen()
+                .map_err(|e| Error::io("cannot reopen the spool file", e)),
+        }
+    }
+
+    /// The 1-based line holding byte `offset` (counted by re-reading; used for error messages).
+    pub fn line_of(&self, offset: u64) -> Option<u64> {
+        let mut f = self.reopen().ok()?;
+        f.seek(SeekFrom::Start(0)).ok()?;
+        let mut left = offset;
+        let mut lines = 1u64;
+        let mut buf = vec![0u8; CHUNK];
+        while left > 0 {
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = f.read(&mut buf[..want]).ok()?;
+            if n == 0 {
+                break;
+            }
+            lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+            left -= n as u64;
+        }
+        Some(lines)
+    }
+}
+
+/// Copies what it reads into the spool file.
+struct Tee<R> {
+    inner: R,
+    spool: File,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.spool.write_all(&buf[..n]).map_err(spool_error)?;
+        Ok(n)
+    }
+}
+
+fn spool_error(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("writing the spool file: {e}"))
+}
+
+/// Decompresses on a thread of its own; the parser reads whole chunks through a channel, and the
+/// thread writes each chunk to the spool before handing it over.
+struct ThreadedGunzip {
+    chunks: Receiver<io::Result<Vec<u8>>>,
+    recycle: SyncSender<Vec<u8>>,
+    current: Vec<u8>,
+    pos: usize,
+    done: bool,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ThreadedGunzip {
+    fn start<R: BufRead + Send + 'static>(compressed: R, mut spool: File) -> ThreadedGunzip {
+        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
+        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(8);
+        let thread = std::thread::spawn(move || {
+            let mut decoder = MultiGzDecoder::new(compressed);
+            loop {
+                let mut buf = recycle_rx.try_recv().unwrap_or_default();
+                buf.resize(CHUNK, 0);
+                let mut filled = 0;
+                let result = loop {
+                    match decoder.read(&mut buf[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            filled += n;
+                            if filled == buf.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                buf.truncate(filled);
+                if filled > 0 {
+                    if let Err(e) = spool.write_all(&buf) {
+                        let _ = tx.send(Err(spool_error(e)));
+                        return;
+                    }
+                    if tx.send(Ok(buf)).is_err() {
+                        return;
+                    }
+                }
+                match result {
+                    Ok(()) if filled == 0 => return,
+                    Ok(()) => {}
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        ThreadedGunzip {
+            chunks: rx,
+            recycle: recycle_tx,
+            current: Vec::new(),
+            pos: 0,
+            done: false,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Read for ThreadedGunzip {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.current.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) => {
+                    let old = std::mem::replace(&mut self.current, chunk);
+                    let _ = self.recycle.try_send(old);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.done = true;
+                    if let Some(t) = self.thread.take() {
+                        let _ = t.join();
+                    }
+                    return Ok(0);
+                }
+            }
+        }
+        let n = out.len().min(self.current.len() - self.pos);
+        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_multi_member_is_read_whole_and_spooled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sql.weird");
+        let mut bytes = gz(b"first member\n");
+        bytes.extend(gz(&b"second member\n".repeat(200_000)));
+        std::fs::write(&path, &bytes).unwrap();
+        let mut input = Input::open(&InputSpec::Path(path), Some(dir.path())).unwrap();
+        assert!(input.gzip);
+        let mut all = Vec::new();
+        input.first_read().unwrap().read_to_end(&mut all).unwrap();
+        assert!(all.starts_with(b"first member\nsecond member\n"));
+        assert_eq!(all.len(), 13 + 14 * 200_000);
+        let mut again = Vec::new();
+        input.reopen().unwrap().read_to_end(&mut again).unwrap();
+        assert_eq!(again, all);
+        assert_eq!(input.line_of(13), Some(2));
+    }
+
+    #[test]
+    fn truncated_gzip_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.gz");
+        let bytes = gz(&b"some data that compresses\n".repeat(10_000));
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let mut input = Input::open(&InputSpec::Path(path), Some(dir.path())).unwrap();
+        let mut all = Vec::new();
+        assert!(input.first_read().unwrap().read_to_end(&mut all).is_err());
+    }
+}

@@ -1,0 +1,214 @@
+//! Rows as the selection engine sees them, whatever dialect they came from.
+//!
+//! A reader hands each data row to a [`RowSink`] as a [`RowAccess`]: a borrowed view that decodes
+//! a cell only when asked (most rows of a dump are looked at for one or two columns and dropped).
+//! Cells are the value's *text form* in the dump's encoding, exactly as the server prints it
+//! (PostgreSQL COPY text; MySQL the unescaped literal, binary as raw bytes), so the same value
+//! compares equal whichever way the dump wrote it. Only selected rows are copied into an owned
+//! [`Row`].
+
+use crate::error::Result;
+use crate::schema::{Table, TableId};
+
+/// One decoded cell, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellRef<'a> {
+    /// The dump does not carry this column for this row (a generated column pg_dump omits).
+    Absent,
+    /// SQL NULL.
+    Null,
+    /// The value's text form (raw bytes for binary columns in MySQL).
+    Value(&'a [u8]),
+}
+
+/// One decoded cell, owned.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cell {
+    /// Not carried by the dump.
+    Absent,
+    /// SQL NULL.
+    Null,
+    /// The value's text form.
+    Value(Box<[u8]>),
+}
+
+impl Cell {
+    /// Borrow it.
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Absent => CellRef::Absent,
+            Cell::Null => CellRef::Null,
+            Cell::Value(v) => CellRef::Value(v),
+        }
+    }
+
+    /// The bytes, when it holds a value.
+    pub fn value(&self) -> Option<&[u8]> {
+        match self {
+            Cell::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl From<CellRef<'_>> for Cell {
+    fn from(c: CellRef<'_>) -> Cell {
+        match c {
+            CellRef::Absent => Cell::Absent,
+            CellRef::Null => Cell::Null,
+            CellRef::Value(v) => Cell::Value(v.into()),
+        }
+    }
+}
+
+/// An owned row in its table's column order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Row {
+    /// One cell per column of the table.
+    pub cells: Box<[Cell]>,
+    /// Byte offset of the row in the decompressed dump (for messages and stable order).
+    pub offset: u64,
+}
+
+/// A row being read, decoded on demand. Column indexes are the table's (declaration order).
+pub trait RowAccess {
+    /// Byte offset of the row in the decompressed dump.
+    fn offset(&self) -> u64;
+
+    /// The cell of column `col`.
+    ///
+    /// # Errors
+    /// A value that cannot be decoded (bad escape), with its position.
+    fn cell(&mut self, col: usize) -> Result<CellRef<'_>>;
+
+    /// Every cell, owned, in column order.
+    ///
+    /// # Errors
+    /// As [`RowAccess::cell`].
+    fn to_row(&mut self, columns: usize) -> Result<Row> {
+        let mut cells = Vec::with_capacity(columns);
+        for c in 0..columns {
+            cells.push(Cell::from(self.cell(c)?));
+        }
+        Ok(Row {
+            cells: cells.into_boxed_slice(),
+            offset: self.offset(),
+        })
+    }
+}
+
+/// Receives the rows a reader finds.
+pub trait RowSink {
+    /// Does the sink want the rows of `table`? Readers skip decoding rows of tables it does not.
+    fn wants(&mut self, tables: &[Table], table: TableId) -> bool;
+
+    /// The dump declares the time zone its session-zoned values are written in (MySQL
+    /// `SET TIME_ZONE='+00:00'`). Readers call this before the rows it applies to.
+    ///
+    /// # Errors
+    /// A zone the sink cannot use.
+    fn session_time_zone(&mut self, _zone: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// One row of `table` (the table as the dump names it; may be a partition leaf).
+    ///
+    /// # Errors
+    /// Whatever the sink finds wrong with the row; it stops the read.
+    fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()>;
+}
+
+/// An exact, compact key: the cells of some columns, length-prefixed and concatenated. Never a
+/// hash: two different keys never compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key(Box<[u8]>);
+
+impl Key {
+    /// Builds the key of `columns` from a row being read, into `buf` (reused). `None` when a
+    /// column is NULL or absent: such a row references nothing (MATCH SIMPLE).
+    ///
+    /// # Errors
+    /// As [`RowAccess::cell`].
+    pub fn read(
+        row: &mut dyn RowAccess,
+        columns: &[usize],
+        map: Option<&[usize]>,
+        buf: &mut Vec<u8>,
+    ) -> Result<bool> {
+        buf.clear();
+        for (i, &c) in columns.iter().enumerate() {
+            let c = map.map_or(c, |m| m[c]);
+            if c == usize::MAX {
+                return Ok(false);
+            }
+            match row.cell(c)? {
+                CellRef::Value(v) => push_part(buf, v, i + 1 == columns.len()),
+                CellRef::Null | CellRef::Absent => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
+    /// The key of `columns` in an owned row.
+    pub fn of_row(row: &Row, columns: &[usize]) -> Option<Key> {
+        let mut buf = Vec::new();
+        for (i, &c) in columns.iter().enumerate() {
+            push_part(&mut buf, row.cells.get(c)?.value()?, i + 1 == columns.len());
+        }
+        Some(Key(buf.into_boxed_slice()))
+    }
+
+    /// Wraps bytes built by [`Key::read`].
+    pub fn from_buf(buf: &[u8]) -> Key {
+        Key(buf.into())
+    }
+
+    /// The encoded bytes (to look a borrowed key up in a set).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn push_part(buf: &mut Vec<u8>, v: &[u8], last: bool) {
+    // The last part needs no length: the parts before it fix where it starts.
+    if !last {
+        buf.extend_from_slice(&(v.len() as u64).to_le_bytes());
+    }
+    buf.extend_from_slice(v);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[Option<&str>]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|c| match c {
+                    Some(v) => Cell::Value(v.as_bytes().into()),
+                    None => Cell::Null,
+                })
+                .collect(),
+            offset: 0,
+        }
+    }
+
+    #[test]
+    fn composite_keys_do_not_collide_on_concatenation() {
+        let a = Key::of_row(&row(&[Some("ab"), Some("c")]), &[0, 1]).unwrap();
+        let b = Key::of_row(&row(&[Some("a"), Some("bc")]), &[0, 1]).unwrap();
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn null_makes_no_key() {
+        assert!(Key::of_row(&row(&[None, Some("c")]), &[0, 1]).is_none());
+    }
+}

@@ -1,0 +1,194 @@
+//! The byte buffer every dialect scanner reads through.
+//!
+//! [`ByteStream`] owns the buffer and the `Read`; scanners look at [`ByteStream::window`], decide
+//! how much is a complete frame (statement, COPY line, tuple), and [`ByteStream::consume`] it.
+//! When a frame is incomplete they call [`ByteStream::fill`], which keeps the unconsumed bytes and
+//! at least doubles what is available, so re-scanning a frame from its start after each refill
+//! stays linear overall. A frame larger than [`MAX_FRAME`] is an error, not an out-of-memory.
+
+use std::io::{self, Read};
+
+use crate::error::{Error, Result};
+
+/// The largest single frame (statement or row) held in memory: MySQL's own packet ceiling.
+pub const MAX_FRAME: usize = 1 << 30;
+
+const INITIAL_CAPACITY: usize = 256 * 1024;
+
+/// A refillable window over a byte stream, with absolute offsets.
+pub struct ByteStream<R> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Absolute offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+}
+
+impl<R: Read> ByteStream<R> {
+    /// Wraps a reader whose first byte is at absolute offset `base`.
+    pub fn new(inner: R, base: u64) -> ByteStream<R> {
+        ByteStream {
+            inner,
+            buf: vec![0; INITIAL_CAPACITY],
+            start: 0,
+            end: 0,
+            base,
+            eof: false,
+        }
+    }
+
+    /// The unconsumed bytes in memory.
+    #[inline]
+    pub fn window(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    /// Absolute offset of the first unconsumed byte.
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        self.base + self.start as u64
+    }
+
+    /// Marks `n` bytes of the window as used.
+    #[inline]
+    pub fn consume(&mut self, n: usize) {
+        debug_assert!(n <= self.end - self.start);
+        self.start += n;
+    }
+
+    /// Has the stream ended (and everything in memory been consumed)?
+    pub fn at_end(&mut self) -> Result<bool> {
+        if self.start < self.end {
+            return Ok(false);
+        }
+        Ok(!self.fill()?)
+    }
+
+    /// Reads more: afterwards the window holds at least twice as many bytes as before (or
+    /// everything up to the end of the stream). Returns `false` when nothing more could be read.
+    ///
+    /// # Errors
+    /// Read failures, and a window that would exceed [`MAX_FRAME`].
+    pub fn fill(&mut self) -> Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        let have = self.end - self.start;
+        if have >= MAX_FRAME {
+            return Err(Error::syntax(
+                self.offset(),
+                format!("a single statement or row exceeds {} bytes", MAX_FRAME),
+            ));
+        }
+        // Keep the unconsumed bytes at the front.
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.base += self.start as u64;
+            self.end = have;
+            self.start = 0;
+        }
+        let want = have.max(INITIAL_CAPACITY / 4);
+        if self.buf.len() < have + want {
+            self.buf.resize((have + want).next_power_of_two(), 0);
+        }
+        let target = (have + want).min(self.buf.len());
+        let before = self.end;
+        while self.end < target {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(read_error(e, self.base + self.end as u64)),
+            }
+        }
+        Ok(self.end > before)
+    }
+
+    /// Consumes everything up to and including the next `\n` (or to the end of the stream).
+    /// Returns the line without its `\n`... by length: the number of bytes before the newline,
+    /// and whether a newline was found. The line is `window()[..len]` until the next call.
+    ///
+    /// # Errors
+    /// As [`ByteStream::fill`].
+    pub fn line_len(&mut self) -> Result<(usize, bool)> {
+        let mut searched = 0;
+        loop {
+            let w = self.window();
+            if let Some(i) = memchr::memchr(b'\n', &w[searched..]) {
+                return Ok((searched + i, true));
+            }
+            searched = w.len();
+            if !self.fill()? {
+                return Ok((self.window().len(), false));
+            }
+        }
+    }
+
+    /// Gives back the reader.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+}
+
+/// Turns a read error into ours: gzip corruption is bad input (exit 2), the rest is I/O.
+pub fn read_error(e: io::Error, offset: u64) -> Error {
+    match e.kind() {
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => {
+            Error::syntax(offset, format!("corrupt compressed input: {e}"))
+        }
+        _ => Error::io("reading the dump", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out one byte per call: the worst case for frame boundaries.
+    pub struct OneByte<'a>(pub &'a [u8]);
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((b, rest)), Some(out)) => {
+                    *out = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_across_refills() {
+        let data = b"first\nsecond line\nlast";
+        let mut s = ByteStream::new(OneByte(data), 0);
+        let mut lines = Vec::new();
+        loop {
+            let (len, nl) = s.line_len().unwrap();
+            lines.push(String::from_utf8(s.window()[..len].to_vec()).unwrap());
+            s.consume(len + usize::from(nl));
+            if !nl {
+                break;
+            }
+        }
+        assert_eq!(lines, ["first", "second line", "last"]);
+        assert_eq!(s.offset(), data.len() as u64);
+        assert!(s.at_end().unwrap());
+    }
+
+    #[test]
+    fn fill_at_least_doubles() {
+        let data = vec![b'x'; 10 * INITIAL_CAPACITY];
+        let mut s = ByteStream::new(&data[..], 0);
+        s.fill().unwrap();
+        let first = s.window().len();
+        s.fill().unwrap();
+        assert!(s.window().len() >= 2 * first);
+    }
+}

@@ -1,0 +1,829 @@
+//! The selection engine: roots, descendants, ancestors, and the order to write them in.
+//!
+//! - **roots** are rows whose created column is later than `--since` (NULL is not a root); they
+//!   are picked during the first read of the dump by [`RootFinder`];
+//! - **descendants** reference a root or a descendant through a declared foreign key,
+//!   transitively (self-references and cycles included);
+//! - **ancestors** are referenced by any selected row, transitively, so the patch never needs a
+//!   row the backup lacks — but the descendants of an ancestor are never taken.
+//!
+//! Foreign keys are only known once the whole dump is read, so [`resolve`] re-reads the tables
+//! that can hold descendants or ancestors through a [`TableReader`], following the graph until
+//! nothing new is found. Memory holds the selected rows and exact (never hashed) key sets of them;
+//! nothing here grows with the dump. The engine knows no dialect.
+
+use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::error::{Error, Result};
+use crate::row::{Cell, Key, Row, RowAccess, RowSink};
+use crate::schema::{did_you_mean, Schema, Table, TableId, TypeClass};
+use crate::time::{CellClock, Instant, Zone};
+
+/// Why a row is in the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    /// Created after `--since`.
+    Root,
+    /// References a root or descendant through foreign key `fk` (index into the schema's list).
+    Descendant {
+        /// The foreign key.
+        fk: usize,
+    },
+    /// Referenced by a selected row through foreign key `fk`.
+    Ancestor {
+        /// The foreign key.
+        fk: usize,
+    },
+}
+
+/// One selected row.
+#[derive(Debug, Clone)]
+pub struct SelectedRow {
+    /// The row, in its table's column order.
+    pub row: Row,
+    /// Why it is here.
+    pub reason: Reason,
+}
+
+/// The selected rows of one table, in the order to insert them.
+#[derive(Debug, Clone)]
+pub struct SelectedTable {
+    /// The table (a partition root, never a leaf).
+    pub table: TableId,
+    /// Its rows, referenced rows of a self-reference first.
+    pub rows: Vec<SelectedRow>,
+}
+
+impl SelectedTable {
+    /// (roots, descendants, ancestors).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for r in &self.rows {
+            match r.reason {
+                Reason::Root => c.0 += 1,
+                Reason::Descendant { .. } => c.1 += 1,
+                Reason::Ancestor { .. } => c.2 += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The whole selection, parents before children.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Tables with selected rows, in insertion order (parents first).
+    pub tables: Vec<SelectedTable>,
+    /// Foreign keys that the insertion order cannot satisfy (cycles between tables, or between
+    /// rows of one table): the patch defers them or fills them in a second step.
+    pub unordered_fks: Vec<usize>,
+    /// Keys referenced by selected rows that the dump does not hold (warned about).
+    pub dangling: Vec<String>,
+    /// How many times tables were re-read, for the summary.
+    pub rereads: usize,
+}
+
+impl Selection {
+    /// Total number of selected rows.
+    pub fn row_count(&self) -> usize {
+        self.tables.iter().map(|t| t.rows.len()).sum()
+    }
+}
+
+/// `--created-column` rules.
+#[derive(Debug, Clone, Default)]
+pub struct CreatedRules {
+    /// `TABLE=COLUMN` pairs.
+    pub explicit: Vec<(String, String)>,
+    /// Candidate column names, tried in order.
+    pub candidates: Vec<String>,
+}
+
+/// The default candidate names, tried after the user's own.
+pub const DEFAULT_CREATED_COLUMNS: &[&str] = &[
+    "created",
+    "created_at",
+    "created_on",
+    "creation_date",
+    "date_created",
+    "inserted_at",
+    "createdAt",
+    "create_time",
+    "date_joined",
+];
+
+fn is_time_class(class: TypeClass) -> bool {
+    matches!(
+        class,
+        TypeClass::TimestampTz
+            | TypeClass::TimestampSession
+            | TypeClass::Timestamp
+            | TypeClass::Date
+    )
+}
+
+impl CreatedRules {
+    /// Rules from the user's flags plus the defaults.
+    pub fn new(explicit: Vec<(String, String)>, mut user_candidates: Vec<String>) -> CreatedRules {
+        for d in DEFAULT_CREATED_COLUMNS {
+            if !user_candidates.iter().any(|c| c == d) {
+                user_candidates.push((*d).to_string());
+            }
+        }
+        CreatedRules {
+            explicit,
+            candidates: user_candidates,
+        }
+    }
+
+    /// The created column of `table` (whose rows belong to `root`), if any.
+    ///
+    /// # Errors
+    /// A `TABLE=COLUMN` rule naming a column the table lacks.
+    pub fn column_for(
+        &self,
+        tables: &[Table],
+        table: TableId,
+        root: TableId,
+    ) -> Result<Option<usize>> {
+        let t = &tables[table];
+        for (pattern, column) in &self.explicit {
+            if t.name.matches(pattern) || tables[root].name.matches(pattern) {
+                return match t.column_index(column) {
+                    Some(c) => Ok(Some(c)),
+                    None => Err(Error::Usage(format!(
+                        "--created-column {pattern}={column}: table {} has no column `{column}`{}",
+                        t.name,
+                        did_you_mean(column, t.columns.iter().map(|c| c.name.clone()))
+                    ))),
+                };
+            }
+        }
+        for cand in &self.candidates {
+            let found = t.column_index(cand).or_else(|| {
+                t.columns
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(cand))
+            });
+            if let Some(c) = found.filter(|&c| is_time_class(t.columns[c].class)) {
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Checks, once the schema is known, that every table and column the user named exists.
+    ///
+    /// # Errors
+    /// The first name that does not.
+    pub fn validate(&self, schema: &Schema, user_candidates: &[String]) -> Result<()> {
+        for (pattern, column) in &self.explicit {
+            let t = schema.find_table(pattern)?;
+            if schema.tables[t].column_index(column).is_none() {
+                let table = &schema.tables[t];
+                return Err(Error::Usage(format!(
+                    "--created-column {pattern}={column}: table {} has no column `{column}`{}",
+                    table.name,
+                    did_you_mean(column, table.columns.iter().map(|c| c.name.clone()))
+                )));
+            }
+        }
+        for cand in user_candidates {
+            let exists = schema
+                .tables
+                .iter()
+                .any(|t| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(cand)));
+            if !exists {
+                let all = schema
+                    .tables
+                    .iter()
+                    .flat_map(|t| t.columns.iter().map(|c| c.name.clone()))
+                    .collect::<HashSet<_>>();
+                return Err(Error::Usage(format!(
+                    "--created-column {cand}: no table in the dump has a column `{cand}`{}",
+                    did_you_mean(cand, all.into_iter())
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Maps a root table's column index to the column index of a partition leaf (by name).
+fn leaf_map(tables: &[Table], leaf: TableId, root: TableId) -> Vec<usize> {
+    tables[root]
+        .columns
+        .iter()
+        .map(|c| tables[leaf].column_index(&c.name).unwrap_or(usize::MAX))
+        .collect()
+}
+
+/// A [`RowAccess`] seen through a column map (root column → leaf column).
+struct Mapped<'r> {
+    inner: &'r mut dyn RowAccess,
+    map: &'r [usize],
+}
+
+impl RowAccess for Mapped<'_> {
+    fn offset(&self) -> u64 {
+        self.inner.offset()
+    }
+    fn cell(&mut self, col: usize) -> Result<crate::row::CellRef<'_>> {
+        match self.map.get(col) {
+            Some(&c) if c != usize::MAX => self.inner.cell(c),
+            _ => Ok(crate::row::CellRef::Absent),
+        }
+    }
+}
+
+/// Rows selected so far, per root table.
+#[derive(Debug, Default)]
+pub struct Store {
+    rows: FxHashMap<TableId, Vec<SelectedRow>>,
+    offsets: FxHashSet<u64>,
+}
+
+impl Store {
+    fn insert(&mut self, table: TableId, row: Row, reason: Reason) -> bool {
+        if !self.offsets.insert(row.offset) {
+            return false;
+        }
+        self.rows
+            .entry(table)
+            .or_default()
+            .push(SelectedRow { row, reason });
+        true
+    }
+
+    fn contains(&self, offset: u64) -> bool {
+        self.offsets.contains(&offset)
+    }
+
+    /// Number of rows held.
+    pub fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    /// Is it empty?
+    pub fn is_empty(&self) -> bool {
+        self.offsets.is_empty()
+    }
+}
+
+/// Pass-1 sink: finds the roots while the dump is read the first time.
+pub struct RootFinder<'c> {
+    since: i64,
+    rules: &'c CreatedRules,
+    naive_zone: Zone,
+    session_zone: Zone,
+    /// Per dump table: unresolved, or (root, created column, clock, leaf map).
+    plans: Vec<Option<Option<RootPlan>>>,
+    store: Store,
+    /// Rows looked at, for the summary.
+    pub rows_seen: u64,
+}
+
+#[derive(Debug, Clone)]
+struct RootPlan {
+    root: TableId,
+    column: usize,
+    clock: CellClock,
+    map: Option<Vec<usize>>,
+}
+
+impl<'c> RootFinder<'c> {
+    /// A finder for rows created after `since` (UTC micros).
+    pub fn new(since: i64, rules: &'c CreatedRules, naive_zone: Zone) -> RootFinder<'c> {
+        RootFinder {
+            since,
+            rules,
+            naive_zone,
+            session_zone: Zone::utc(),
+            plans: Vec::new(),
+            store: Store::default(),
+            rows_seen: 0,
+        }
+    }
+
+    /// The roots found.
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
+    fn plan(&mut self, tables: &[Table], table: TableId) -> Result<Option<&RootPlan>> {
+        if self.plans.len() <= table {
+            self.plans.resize(table + 1, None);
+        }
+        if self.plans[table].is_none() {
+            let root = root_of(tables, table);
+            let plan = self.rules.column_for(tables, table, root)?.map(|column| {
+                let root_col = tables[root].column_index(&tables[table].columns[column].name);
+                RootPlan {
+                    root,
+                    column,
+                    clock: CellClock {
+                        class: tables[table].columns[column].class,
+                        naive_zone: self.naive_zone,
+                        session_zone: self.session_zone,
+                    },
+                    map: (root != table || root_col != Some(column))
+                        .then(|| leaf_map(tables, table, root)),
+                }
+            });
+            self.plans[table] = Some(plan);
+        }
+        Ok(self.plans[table].as_ref().and_then(Option::as_ref))
+    }
+}
+
+fn root_of(tables: &[Table], mut t: TableId) -> TableId {
+    for _ in 0..tables.len() {
+        match tables[t].partition_of {
+            Some(p) => t = p,
+            None => break,
+        }
+    }
+    t
+}
+
+impl RowSink for RootFinder<'_> {
+    fn wants(&mut self, tables: &[Table], table: TableId) -> bool {
+        // Errors surface on the first row instead (this method cannot fail).
+        !matches!(self.plan(tables, table), Ok(None))
+    }
+
+    fn session_time_zone(&mut self, zone: &str) -> Result<()> {
+        self.session_zone = crate::time::parse_zone(zone)?;
+        // Plans made so far captured the old zone.
+        self.plans.clear();
+        Ok(())
+    }
+
+    fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
+        self.rows_seen += 1;
+        let since = self.since;
+        let Some(plan) = self.plan(tables, table)?.cloned() else {
+            return Ok(());
+        };
+        let instant = match row.cell(plan.column)? {
+            crate::row::CellRef::Value(text) => plan.clock.read(text).map_err(|what| {
+                Error::data(
+                    row.offset(),
+                    format!(
+                        "table {}, created column {}: {what}",
+                        tables[table].name, tables[table].columns[plan.column].name
+                    ),
+                )
+            })?,
+            _ => Instant::Never,
+        };
+        if matches!(instant, Instant::At(t) if t > since) {
+            let columns = tables[plan.root].columns.len();
+            let owned = match &plan.map {
+                Some(map) => Mapped { inner: row, map }.to_row(columns)?,
+                None => row.to_row(columns)?,
+            };
+            self.store.insert(plan.root, owned, Reason::Root);
+        }
+        Ok(())
+    }
+}
+
+/// Re-reads the rows of a table (all partition leaves of a root) for the resolver.
+pub trait TableReader {
+    /// Hands every row of root table `table` (from all its segments) to `sink`.
+    ///
+    /// # Errors
+    /// Read or parse failures.
+    fn read_table(&mut self, schema: &Schema, table: TableId, sink: &mut dyn RowSink)
+        -> Result<()>;
+
+    /// Does the dump hold any rows for `table`?
+    fn has_rows(&self, schema: &Schema, table: TableId) -> bool;
+}
+
+/// Exact key sets of the selected rows, one per (table, referenced column list).
+#[derive(Default)]
+struct KeyIndex {
+    specs: Vec<(TableId, Vec<usize>)>,
+    sets: Vec<FxHashSet<Key>>,
+}
+
+impl KeyIndex {
+    fn spec(&mut self, table: TableId, columns: &[usize]) -> usize {
+        if let Some(i) = self
+            .specs
+            .iter()
+            .position(|(t, c)| *t == table && c == columns)
+        {
+            return i;
+        }
+        self.specs.push((table, columns.to_vec()));
+        self.sets.push(FxHashSet::default());
+        self.specs.len() - 1
+    }
+
+    fn add_row(&mut self, table: TableId, row: &Row) {
+        for (i, (t, cols)) in self.specs.iter().enumerate() {
+            if *t == table {
+                if let Some(k) = Key::of_row(row, cols) {
+                    self.sets[i].insert(k);
+                }
+            }
+        }
+    }
+}
+
+/// Resolves the closure and orders the selection.
+///
+/// # Errors
+/// Failures re-reading the dump.
+pub fn resolve(
+    schema: &Schema,
+    mut store: Store,
+    reader: &mut dyn TableReader,
+) -> Result<Selection> {
+    let fks = &schema.foreign_keys;
+    // One key set per referenced column list (a FK may target a UNIQUE non-PK column).
+    let mut index = KeyIndex::default();
+    let parent_spec: Vec<usize> = fks
+        .iter()
+        .map(|fk| index.spec(fk.parent, &fk.parent_columns))
+        .collect();
+    for (&t, rows) in &store.rows {
+        for r in rows {
+            index.add_row(t, &r.row);
+        }
+    }
+    let mut rereads = 0;
+
+    // --- descendants: re-read child tables until no table gains a row.
+    // version[t] counts root/descendant rows of t; seen[fk] is the parent version the child was
+    // last read against.
+    let n = schema.tables.len();
+    let mut version: Vec<usize> = (0..n)
+        .map(|t| store.rows.get(&t).map_or(0, Vec::len))
+        .collect();
+    let mut seen: Vec<usize> = vec![0; fks.len()];
+    let order = table_order(schema);
+    loop {
+        let mut progressed = false;
+        for &t in &order {
+            let active: Vec<usize> = (0..fks.len())
+                .filter(|&f| fks[f].child == t && version[fks[f].parent] > seen[f])
+                .collect();
+            if active.is_empty() || !reader.has_rows(schema, t) {
+                continue;
+            }
+            for &f in &active {
+                seen[f] = version[fks[f].parent];
+            }
+            let mut sink = ChildSink {
+                schema,
+                table: t,
+                fks: &active,
+                parent_spec: &parent_spec,
+                index: &mut index,
+                store: &mut store,
+                key: Vec::new(),
+                maps: HashMap::new(),
+                added: 0,
+            };
+            reader.read_table(schema, t, &mut sink)?;
+            rereads += 1;
+            let added = sink.added;
+            if added > 0 {
+                version[t] += added;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+
+    // --- ancestors: collect keys selected rows reference that are not selected; read the
+    // parent tables (children first) to fetch them; repeat with the rows fetched.
+    let mut dangling = Vec::new();
+    let mut processed: FxHashMap<TableId, usize> = FxHashMap::default();
+    let mut needed: Vec<FxHashSet<Key>> = vec![FxHashSet::default(); fks.len()];
+    loop {
+        let mut any = false;
+        for (&t, rows) in &store.rows {
+            let from = processed.get(&t).copied().unwrap_or(0);
+            for r in &rows[from..] {
+                for (f, fk) in schema.outgoing(t) {
+                    if let Some(k) = Key::of_row(&r.row, &fk.child_columns) {
+                        if !index.sets[parent_spec[f]].contains(&k) {
+                            needed[f].insert(k);
+                            any = true;
+                        }
+                    }
+                }
+            }
+            processed.insert(t, rows.len());
+        }
+        if !any {
+            break;
+        }
+        for &t in order.iter().rev() {
+            let wanted: Vec<usize> = (0..fks.len())
+                .filter(|&f| fks[f].parent == t && !needed[f].is_empty())
+                .collect();
+            if wanted.is_empty() {
+                continue;
+            }
+            let mut sink = ParentSink {
+                schema,
+                table: t,
+                fks: &wanted,
+                needed: &mut needed,
+                index: &mut index,
+                store: &mut store,
+                key: Vec::new(),
+                maps: HashMap::new(),
+            };
+            if reader.has_rows(schema, t) {
+                reader.read_table(schema, t, &mut sink)?;
+                rereads += 1;
+            }
+            for &f in &wanted {
+                for k in needed[f].drain() {
+                    if !index.sets[parent_spec[f]].contains(&k) {
+                        dangling.push(format!(
+                            "{} references a row of {} that the dump does not hold (foreign key {})",
+                            schema.tables[fks[f].child].name, schema.tables[t].name, fks[f].name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    dangling.sort();
+    dangling.dedup();
+
+    let mut selection = order_selection(schema, store, &order);
+    selection.dangling = dangling;
+    selection.rereads = rereads;
+    Ok(selection)
+}
+
+/// Rows of a child table that reference selected parents become descendants.
+struct ChildSink<'a> {
+    schema: &'a Schema,
+    table: TableId,
+    fks: &'a [usize],
+    parent_spec: &'a [usize],
+    index: &'a mut KeyIndex,
+    store: &'a mut Store,
+    key: Vec<u8>,
+    maps: HashMap<TableId, Vec<usize>>,
+    added: usize,
+}
+
+impl RowSink for ChildSink<'_> {
+    fn wants(&mut self, _: &[Table], _: TableId) -> bool {
+        true
+    }
+
+    fn row(&mut self, tables: &[Table], leaf: TableId, row: &mut dyn RowAccess) -> Result<()> {
+        if self.store.contains(row.offset()) {
+            return Ok(());
+        }
+        let map = leaf_map_cached(&mut self.maps, tables, leaf, self.table);
+        for &f in self.fks {
+            let fk = &self.schema.foreign_keys[f];
+            if !Key::read(row, &fk.child_columns, map, &mut self.key)? {
+                continue;
+            }
+            if self.index.sets[self.parent_spec[f]].contains(self.key.as_slice()) {
+                let columns = tables[self.table].columns.len();
+                let owned = match map {
+                    Some(map) => Mapped { inner: row, map }.to_row(columns)?,
+                    None => row.to_row(columns)?,
+                };
+                // Index at once: a later row of this table may reference this one.
+                self.index.add_row(self.table, &owned);
+                self.store
+                    .insert(self.table, owned, Reason::Descendant { fk: f });
+                self.added += 1;
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Rows of a parent table whose key a selected row needs become ancestors.
+struct ParentSink<'a> {
+    schema: &'a Schema,
+    table: TableId,
+    fks: &'a [usize],
+    needed: &'a mut Vec<FxHashSet<Key>>,
+    index: &'a mut KeyIndex,
+    store: &'a mut Store,
+    key: Vec<u8>,
+    maps: HashMap<TableId, Vec<usize>>,
+}
+
+impl RowSink for ParentSink<'_> {
+    fn wants(&mut self, _: &[Table], _: TableId) -> bool {
+        true
+    }
+
+    fn row(&mut self, tables: &[Table], leaf: TableId, row: &mut dyn RowAccess) -> Result<()> {
+        if self.store.contains(row.offset()) {
+            return Ok(());
+        }
+        let map = leaf_map_cached(&mut self.maps, tables, leaf, self.table);
+        let mut hit = None;
+        for &f in self.fks {
+            if self.needed[f].is_empty() {
+                continue;
+            }
+            let fk = &self.schema.foreign_keys[f];
+            if Key::read(row, &fk.parent_columns, map, &mut self.key)?
+                && self.needed[f].remove(self.key.as_slice())
+            {
+                hit.get_or_insert(f);
+            }
+        }
+        if let Some(f) = hit {
+            let columns = tables[self.table].columns.len();
+            let owned = match map {
+                Some(map) => Mapped { inner: row, map }.to_row(columns)?,
+                None => row.to_row(columns)?,
+            };
+            self.index.add_row(self.table, &owned);
+            // The same row may satisfy other foreign keys' needs too.
+            for &g in self.fks {
+                if g != f {
+                    if let Some(k) =
+                        Key::of_row(&owned, &self.schema.foreign_keys[g].parent_columns)
+                    {
+                        self.needed[g].remove(&k);
+                    }
+                }
+            }
+            self.store
+                .insert(self.table, owned, Reason::Ancestor { fk: f });
+        }
+        Ok(())
+    }
+}
+
+fn leaf_map_cached<'m>(
+    maps: &'m mut HashMap<TableId, Vec<usize>>,
+    tables: &[Table],
+    leaf: TableId,
+    root: TableId,
+) -> Option<&'m [usize]> {
+    if leaf == root {
+        return None;
+    }
+    Some(
+        maps.entry(leaf)
+            .or_insert_with(|| leaf_map(tables, leaf, root)),
+    )
+}
+
+/// Tables in FK-topological order (parents first); tables in a cycle keep dump order.
+pub fn table_order(schema: &Schema) -> Vec<TableId> {
+    let tables: Vec<TableId> = schema.row_tables().collect();
+    let mut placed = vec![false; schema.tables.len()];
+    let mut order = Vec::with_capacity(tables.len());
+    // Kahn's algorithm; when stuck in a cycle, place the earliest remaining table.
+    while order.len() < tables.len() {
+        let ready = tables.iter().copied().find(|&t| {
+            !placed[t]
+                && schema
+                    .outgoing(t)
+                    .all(|(_, fk)| fk.parent == t || placed[fk.parent])
+        });
+        let next = match ready {
+            Some(t) => t,
+            None => match tables.iter().copied().find(|&t| !placed[t]) {
+                Some(t) => t,
+                None => break,
+            },
+        };
+        placed[next] = true;
+        order.push(next);
+    }
+    order
+}
+
+fn order_selection(schema: &Schema, mut store: Store, order: &[TableId]) -> Selection {
+    let position: HashMap<TableId, usize> =
+        order.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+    let mut unordered: Vec<usize> = Vec::new();
+    let mut tables = Vec::new();
+    for &t in order {
+        let Some(mut rows) = store.rows.remove(&t) else {
+            continue;
+        };
+        rows.sort_by_key(|r| r.row.offset);
+        let self_fks: Vec<usize> = schema
+            .outgoing(t)
+            .filter(|(_, fk)| fk.parent == t)
+            .map(|(f, _)| f)
+            .collect();
+        if !self_fks.is_empty() && !order_rows(schema, &mut rows, &self_fks) {
+            unordered.extend(&self_fks);
+        }
+        tables.push(SelectedTable { table: t, rows });
+    }
+    for (f, fk) in schema.foreign_keys.iter().enumerate() {
+        if fk.parent != fk.child && position.get(&fk.parent) > position.get(&fk.child) {
+            unordered.push(f);
+        }
+    }
+    unordered.sort_unstable();
+    unordered.dedup();
+    Selection {
+        tables,
+        unordered_fks: unordered,
+        dangling: Vec::new(),
+        rereads: 0,
+    }
+}
+
+/// Orders rows so that a row referenced through a self-reference comes before the rows that
+/// reference it. Returns false if the rows reference each other in a cycle (order left as is
+/// for those).
+fn order_rows(schema: &Schema, rows: &mut Vec<SelectedRow>, self_fks: &[usize]) -> bool {
+    let mut by_key: Vec<HashMap<Key, usize>> = Vec::new();
+    for &f in self_fks {
+        let cols = &schema.foreign_keys[f].parent_columns;
+        by_key.push(
+            rows.iter()
+                .enumerate()
+                .filter_map(|(i, r)| Key::of_row(&r.row, cols).map(|k| (k, i)))
+                .collect(),
+        );
+    }
+    let deps: Vec<Vec<usize>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            self_fks
+                .iter()
+                .zip(&by_key)
+                .filter_map(|(&f, keys)| {
+                    let k = Key::of_row(&r.row, &schema.foreign_keys[f].child_columns)?;
+                    keys.get(&k).copied().filter(|&j| j != i)
+                })
+                .collect()
+        })
+        .collect();
+    // Iterative DFS post-order: parents first.
+    let n = rows.len();
+    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let mut out = Vec::with_capacity(n);
+    let mut acyclic = true;
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        state[start] = 1;
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&dep) = deps[node].get(next) {
+                stack.push((node, next + 1));
+                match state[dep] {
+                    0 => {
+                        state[dep] = 1;
+                        stack.push((dep, 0));
+                    }
+                    1 => acyclic = false,
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                out.push(node);
+            }
+        }
+    }
+    let mut taken: Vec<Option<SelectedRow>> = rows.drain(..).map(Some).collect();
+    rows.extend(out.into_iter().filter_map(|i| taken[i].take()));
+    acyclic
+}
+
+/// Per-table counts, for summaries: (table, roots, descendants, ancestors).
+pub fn counts(schema: &Schema, selection: &Selection) -> Vec<(String, usize, usize, usize)> {
+    selection
+        .tables
+        .iter()
+        .map(|t| {
+            let (r, d, a) = t.counts();
+            (schema.tables[t.table].name.to_string(), r, d, a)
+        })
+        .collect()
+}
+
+/// A cell of a selected row, for emitters.
+pub fn cell<'r>(row: &'r Row, column: usize) -> &'r Cell {
+    &row.cells[column]
+}
