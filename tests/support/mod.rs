@@ -1,0 +1,38 @@
+//! Shared helpers for the integration tests: the binary under test, and the policy for tests
+//! that need a real database server (run everywhere the server exists; in CI a missing server
+//! is a failure, never a silent skip).
+#![allow(dead_code)]
+
+pub mod mariadb;
+pub mod pg;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The dbsalvage binary built for this test run.
+pub fn dbsalvage() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dbsalvage"))
+}
+
+/// Runs dbsalvage with `args`, returning its output.
+pub fn run_dbsalvage(args: &[&str]) -> Output {
+    dbsalvage().args(args).output().expect("dbsalvage runs")
+}
+
+/// Is this a CI run (where real-server tests must not skip)?
+pub fn in_ci() -> bool {
+    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+}
+
+/// Decides whether a real-server test can run: `true` if `binary` exists. When it does not, the
+/// test is skipped with a message on a developer machine, and fails in CI.
+pub fn server_available(what: &str, binary: &Path) -> bool {
+    if binary.exists() {
+        return true;
+    }
+    if in_ci() {
+        panic!("{what} is required in CI but {} is missing", binary.display());
+    }
+    eprintln!("skipping: {what} not installed ({} missing)", binary.display());
+    false
+}

@@ -1,0 +1,1 @@
+//! Throwaway PostgreSQL servers for tests (initdb + pg_ctl in a temp dir, unix socket only).
