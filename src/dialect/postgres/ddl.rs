@@ -352,7 +352,7 @@ fn nextval_sequence(expr: &Expr, database: Option<&str>) -> Option<TableName> {
     let text = expr.to_string();
     let lower = text.to_lowercase();
     let start = lower.find("nextval(")? + "nextval(".len();
-    let tokens = super::lexer::tokenize(text[start..].as_bytes(), true)?;
+    let tokens = super::lexer::tokenize(&text.as_bytes()[start..], true)?;
     match tokens.first()? {
         Token::Str(s) => parse_regclass(&String::from_utf8_lossy(s), database),
         _ => None,

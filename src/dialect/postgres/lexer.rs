@@ -123,9 +123,10 @@ pub fn statement_end(buf: &[u8], standard_strings: bool) -> StatementEnd {
                     return incomplete(Open::Statement, 0);
                 }
                 let word = &buf[i..i + len];
-                if word.eq_ignore_ascii_case(b"begin") && next_word_is(&buf[i + len..], b"atomic") {
-                    depth += 1;
-                } else if depth > 0 && word.eq_ignore_ascii_case(b"case") {
+                let opens = (word.eq_ignore_ascii_case(b"begin")
+                    && next_word_is(&buf[i + len..], b"atomic"))
+                    || (depth > 0 && word.eq_ignore_ascii_case(b"case"));
+                if opens {
                     depth += 1;
                 } else if depth > 0 && word.eq_ignore_ascii_case(b"end") {
                     depth -= 1;
