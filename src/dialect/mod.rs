@@ -7,6 +7,8 @@
 
 pub mod mysql;
 pub mod postgres;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use std::io::{Read, Write};
 
