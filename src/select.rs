@@ -180,7 +180,9 @@ impl CreatedRules {
     /// The first name that does not.
     pub fn validate(&self, schema: &Schema, user_candidates: &[String]) -> Result<()> {
         for (pattern, column) in &self.explicit {
-            let t = schema.find_table(pattern)?;
+            let t = schema
+                .find_table(pattern)
+                .map_err(|e| Error::Usage(format!("--created-column {pattern}={column}: {e}")))?;
             if schema.tables[t].column_index(column).is_none() {
                 let table = &schema.tables[t];
                 return Err(Error::Usage(format!(
