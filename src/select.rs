@@ -753,12 +753,12 @@ pub fn resolve(
                 read_any = true;
             }
             // Whatever this table was still needed for, the dump does not hold.
-            for f in 0..fks.len() {
-                if fks[f].parent == t && !r.needed[f].is_empty() {
+            for (f, fk) in fks.iter().enumerate() {
+                if fk.parent == t && !r.needed[f].is_empty() {
                     r.needed[f].clear();
                     r.dangling.push(format!(
                         "{} references a row of {} that the dump does not hold (foreign key {})",
-                        schema.tables[fks[f].child].name, schema.tables[t].name, fks[f].name
+                        schema.tables[fk.child].name, schema.tables[t].name, fk.name
                     ));
                 }
             }

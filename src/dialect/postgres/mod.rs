@@ -938,6 +938,15 @@ impl RowAccess for InsertRow<'_> {
     }
 }
 
+/// Which read of a COPY line this is.
+#[derive(Clone, Copy)]
+enum CopyRead {
+    /// The first read: validate; decode only if the sink wants the table.
+    First { wants: bool },
+    /// A re-read of a validated segment.
+    Again,
+}
+
 /// Decodes COPY lines of one block.
 struct CopyRows<'t> {
     table: &'t Table,
@@ -964,18 +973,21 @@ impl<'t> CopyRows<'t> {
         }
     }
 
-    /// One line. `validate` checks the field count (the first read does; re-reads of a
-    /// validated segment need not, and then split only as far as the cells asked for).
+    /// One line. The first read checks the field count; re-reads of a validated segment need
+    /// not, and then split only as far as the cells asked for.
     fn row(
         &mut self,
         tables: &[Table],
         table: TableId,
         line: &[u8],
         offset: u64,
-        wants: bool,
-        validate: bool,
+        read: CopyRead,
         sink: &mut dyn RowSink,
     ) -> Result<()> {
+        let (wants, validate) = match read {
+            CopyRead::First { wants } => (wants, true),
+            CopyRead::Again => (true, false),
+        };
         self.spans.clear();
         if validate {
             let fields = if wants {
