@@ -169,8 +169,7 @@ impl DumpReader for PostgresReader {
                 segment.table,
                 line,
                 offset,
-                true,
-                false,
+                CopyRead::Again,
                 sink,
             )
         })?;
@@ -203,8 +202,7 @@ impl DumpReader for PostgresReader {
                         segment.table,
                         line,
                         offset,
-                        true,
-                        false,
+                        CopyRead::Again,
                         sink,
                     )?;
                     input.consume(len + usize::from(nl));
@@ -719,8 +717,7 @@ impl Scan<'_> {
                 table,
                 line,
                 offset,
-                wants,
-                true,
+                CopyRead::First { wants },
                 sink,
             )?;
             input.consume(len + 1);
