@@ -114,7 +114,7 @@ pub fn run(config: &Config) -> Result<Report> {
     let mut input = Input::open(&config.input, config.spool_dir.as_deref())?;
     let name = input.name.clone();
     let result = first_pass(config, &mut input);
-    let (reader, scan, store) = match result {
+    let (reader, scan, store, bytes) = match result {
         Ok(v) => v,
         Err(e) => return Err(locate(e, &input)),
     };
@@ -123,12 +123,24 @@ pub fn run(config: &Config) -> Result<Report> {
         segments,
         info,
     } = scan;
+    if info.tool.is_some() && !info.complete {
+        // A dump tool's header promises its end marker: without it the dump was cut short.
+        return Err(locate(
+            Error::syntax(
+                bytes,
+                format!(
+                    "the dump ends before {}'s end-of-dump marker: it is truncated",
+                    info.tool.as_deref().unwrap_or("the dump tool")
+                ),
+            ),
+            &input,
+        ));
+    }
     config.rules.validate(&schema, &config.user_candidates)?;
 
     let mut table_reader = SegmentReader::new(&input, reader.as_ref(), &schema, segments);
     let selection =
         select::resolve(&schema, store, &mut table_reader).map_err(|e| locate(e, &input))?;
-    let bytes = table_reader.dump_len;
 
     if let Some(out) = json_out.as_mut() {
         let encoding = TextEncoding::from_name(info.encoding.as_deref());
@@ -162,7 +174,8 @@ pub fn run(config: &Config) -> Result<Report> {
     let mut warnings = info.warnings.clone();
     warnings.extend(selection.dangling.iter().cloned());
     if !info.complete {
-        warnings.push("the dump has no end marker: it may be truncated".into());
+        warnings
+            .push("the dump has no header or end marker of a dump tool: check it is whole".into());
     }
     Ok(Report {
         dialect: reader.kind(),
@@ -192,7 +205,7 @@ fn retarget(e: Error, out: &OutputFile) -> Error {
     }
 }
 
-type FirstPass = (Box<dyn DumpReader>, ScanResult, select::Store);
+type FirstPass = (Box<dyn DumpReader>, ScanResult, select::Store, u64);
 
 fn first_pass(config: &Config, input: &mut Input) -> Result<FirstPass> {
     let mut raw = input
@@ -217,7 +230,8 @@ fn first_pass(config: &Config, input: &mut Input) -> Result<FirstPass> {
     let mut reader = kind.reader();
     let mut finder = RootFinder::new(config.since, &config.rules, config.zone);
     let scan = reader.scan(&mut stream, &mut finder)?;
-    Ok((reader, scan, finder.into_store()))
+    let bytes = stream.offset();
+    Ok((reader, scan, finder.into_store(), bytes))
 }
 
 /// Fills in the input name and line number of a positioned error.
@@ -239,7 +253,6 @@ struct SegmentReader<'a> {
     /// Segments per root table.
     by_table: Vec<Vec<Segment>>,
     file: Option<std::fs::File>,
-    dump_len: u64,
 }
 
 impl<'a> SegmentReader<'a> {
@@ -250,9 +263,7 @@ impl<'a> SegmentReader<'a> {
         segments: Vec<Segment>,
     ) -> Self {
         let mut by_table = vec![Vec::new(); schema.tables.len()];
-        let mut dump_len = 0;
         for s in segments {
-            dump_len = dump_len.max(s.end);
             let root = schema.storage_root(s.table);
             by_table[root].push(s);
         }
@@ -261,7 +272,6 @@ impl<'a> SegmentReader<'a> {
             reader,
             by_table,
             file: None,
-            dump_len,
         }
     }
 }

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
-use crate::row::{Cell, Key, Row, RowAccess, RowSink};
+use crate::row::{Key, Row, RowAccess, RowSink};
 use crate::schema::{did_you_mean, Schema, Table, TableId, TypeClass};
 use crate::time::{CellClock, Instant, Zone};
 
@@ -180,7 +180,9 @@ impl CreatedRules {
     /// The first name that does not.
     pub fn validate(&self, schema: &Schema, user_candidates: &[String]) -> Result<()> {
         for (pattern, column) in &self.explicit {
-            let t = schema.find_table(pattern)?;
+            let t = schema
+                .find_table(pattern)
+                .map_err(|e| Error::Usage(format!("--created-column {pattern}={column}: {e}")))?;
             if schema.tables[t].column_index(column).is_none() {
                 let table = &schema.tables[t];
                 return Err(Error::Usage(format!(
@@ -689,26 +691,39 @@ fn leaf_map_cached<'m>(
     )
 }
 
-/// Tables in FK-topological order (parents first); tables in a cycle keep dump order.
+/// Tables in FK-topological order (parents first). Inside a cycle, the table placed first is
+/// one whose pending foreign keys can be deferred (or are nullable), so the patch can still
+/// apply; failing that, the earliest in dump order.
 pub fn table_order(schema: &Schema) -> Vec<TableId> {
     let tables: Vec<TableId> = schema.row_tables().collect();
     let mut placed = vec![false; schema.tables.len()];
     let mut order = Vec::with_capacity(tables.len());
-    // Kahn's algorithm; when stuck in a cycle, place the earliest remaining table.
+    fn pending<'s>(
+        schema: &'s Schema,
+        placed: &'s [bool],
+        t: TableId,
+    ) -> impl Iterator<Item = &'s crate::schema::ForeignKey> {
+        schema
+            .outgoing(t)
+            .filter(move |(_, fk)| fk.parent != t && !placed[fk.parent])
+            .map(|(_, fk)| fk)
+    }
     while order.len() < tables.len() {
-        let ready = tables.iter().copied().find(|&t| {
-            !placed[t]
-                && schema
-                    .outgoing(t)
-                    .all(|(_, fk)| fk.parent == t || placed[fk.parent])
-        });
-        let next = match ready {
-            Some(t) => t,
-            None => match tables.iter().copied().find(|&t| !placed[t]) {
-                Some(t) => t,
-                None => break,
-            },
-        };
+        let unplaced = || tables.iter().copied().filter(|&t| !placed[t]);
+        let next = unplaced()
+            .find(|&t| pending(schema, &placed, t).next().is_none())
+            .or_else(|| unplaced().find(|&t| pending(schema, &placed, t).all(|fk| fk.deferrable)))
+            .or_else(|| {
+                unplaced().find(|&t| {
+                    pending(schema, &placed, t).all(|fk| {
+                        fk.child_columns
+                            .iter()
+                            .all(|&c| !schema.tables[t].columns[c].not_null)
+                    })
+                })
+            })
+            .or_else(|| unplaced().next());
+        let Some(next) = next else { break };
         placed[next] = true;
         order.push(next);
     }
@@ -821,9 +836,4 @@ pub fn counts(schema: &Schema, selection: &Selection) -> Vec<(String, usize, usi
             (schema.tables[t.table].name.to_string(), r, d, a)
         })
         .collect()
-}
-
-/// A cell of a selected row, for emitters.
-pub fn cell<'r>(row: &'r Row, column: usize) -> &'r Cell {
-    &row.cells[column]
 }

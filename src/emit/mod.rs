@@ -38,11 +38,27 @@ impl OutputFile {
         if path.is_dir() {
             return Err(fail(io::Error::other("it is a directory")));
         }
+        if !dir.is_dir() {
+            return Err(fail(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("directory {} does not exist", dir.display()),
+            )));
+        }
+        // The temporary file's own name would only confuse the message.
         let temp = tempfile::Builder::new()
             .prefix(".dbsalvage-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .map_err(fail)?;
+            .map_err(|e| {
+                fail(io::Error::new(
+                    e.kind(),
+                    e.to_string()
+                        .split(" at path")
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                ))
+            })?;
         let file = temp.reopen().map_err(fail)?;
         Ok(OutputFile {
             path: path.to_path_buf(),
