@@ -272,13 +272,12 @@ fn round_trip(fx: &Fixture) {
     let mut patch_for_reject = None;
     for flavor in FLAVORS {
         let t = Instant::now();
-        match check_flavor(&server, fx, &world, flavor) {
-            Ok(patch) => {
-                if patch_for_reject.is_none() {
-                    patch_for_reject = Some(patch);
-                }
-            }
-            Err(msg) => failures.push(format!("--- {} / {}:\n{msg}", fx.name, flavor.name)),
+        let (patch, result) = check_flavor(&server, fx, &world, flavor);
+        if patch_for_reject.is_none() {
+            patch_for_reject = patch;
+        }
+        if let Err(msg) = result {
+            failures.push(format!("--- {} / {}:\n{msg}", fx.name, flavor.name));
         }
         eprintln!(
             "[{}] flavor {} checked in {:.1}s",
@@ -441,13 +440,26 @@ fn canonical(v: &Value) -> String {
     }
 }
 
-/// Dumps, extracts, applies twice, compares; returns the patch path.
+/// Dumps, extracts, applies twice, compares. Returns the patch (when extract made one) and the
+/// verdict.
 fn check_flavor(
     server: &PgServer,
     fx: &Fixture,
     world: &World,
     flavor: &Flavor,
-) -> Result<PathBuf, String> {
+) -> (Option<PathBuf>, Result<(), String>) {
+    let mut patch = None;
+    let result = check_flavor_inner(server, fx, world, flavor, &mut patch);
+    (patch, result)
+}
+
+fn check_flavor_inner(
+    server: &PgServer,
+    fx: &Fixture,
+    world: &World,
+    flavor: &Flavor,
+    patch: &mut Option<PathBuf>,
+) -> Result<(), String> {
     let dir = server.dir().join(format!("out-{}", flavor.name));
     fs::create_dir_all(&dir).expect("output dir");
     let dump = server.pg_dump_env("app", flavor.pg_dump_args, &[("PGTZ", fx.dump_tz)]);
@@ -499,6 +511,7 @@ fn check_flavor(
         dump.len()
     );
 
+    *patch = Some(sql_path.clone());
     let mut problems = Vec::new();
     // the JSON review file
     match fs::read_to_string(&json_path)
@@ -569,7 +582,7 @@ fn check_flavor(
     }
 
     if problems.is_empty() {
-        Ok(sql_path)
+        Ok(())
     } else {
         Err(with_summary(problems, &stderr))
     }

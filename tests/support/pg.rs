@@ -5,7 +5,8 @@
 //! root (CI machines), the server binaries run as the unprivileged `postgres` OS user (initdb
 //! refuses root); the clients (psql, pg_dump) run as the test process itself. Dropping the
 //! [`PgServer`] stops the server (`pg_ctl stop -m immediate`) and removes the dir, also when the
-//! test panics.
+//! test panics (set `DBSALVAGE_KEEP_PG_DIR=1` to keep the dir, with the dumps and patches the
+//! tests wrote there).
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -428,7 +429,12 @@ impl PgServer {
 impl Drop for PgServer {
     fn drop(&mut self) {
         self.stop();
-        // The TempDir removes the directory after this.
+        // The TempDir removes the directory after this, unless asked to keep it for a look at
+        // the dumps and patches.
+        if std::env::var_os("DBSALVAGE_KEEP_PG_DIR").is_some() {
+            self.dir.disable_cleanup(true);
+            eprintln!("kept {}", self.dir.path().display());
+        }
     }
 }
 
