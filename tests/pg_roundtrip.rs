@@ -26,36 +26,46 @@ struct Flavor {
     /// Also the suffix of the database the patch is applied to.
     name: &'static str,
     pg_dump_args: &'static [&'static str],
+    /// Extra environment for pg_dump (e.g. server settings through `PGOPTIONS`).
+    env: &'static [(&'static str, &'static str)],
     /// gzip the dump and feed it to `dbsalvage extract -` on stdin.
     gzip_stdin: bool,
 }
 
+const fn flavor(name: &'static str, pg_dump_args: &'static [&'static str]) -> Flavor {
+    Flavor {
+        name,
+        pg_dump_args,
+        env: &[],
+        gzip_stdin: false,
+    }
+}
+
 const FLAVORS: &[Flavor] = &[
+    flavor("copy", &[]),
+    flavor("inserts", &["--inserts"]),
+    flavor("column_inserts", &["--column-inserts"]),
+    flavor("rows_per_insert", &["--rows-per-insert=3"]),
     Flavor {
-        name: "copy",
-        pg_dump_args: &[],
-        gzip_stdin: false,
-    },
-    Flavor {
-        name: "inserts",
-        pg_dump_args: &["--inserts"],
-        gzip_stdin: false,
-    },
-    Flavor {
-        name: "column_inserts",
-        pg_dump_args: &["--column-inserts"],
-        gzip_stdin: false,
-    },
-    Flavor {
-        name: "rows_per_insert",
-        pg_dump_args: &["--rows-per-insert=3"],
-        gzip_stdin: false,
-    },
-    Flavor {
-        name: "gzip_stdin",
-        pg_dump_args: &[],
         gzip_stdin: true,
+        ..flavor("gzip_stdin", &[])
     },
+    // Settings a server (or role) may have, which pg_dump does not override: bytea in the old
+    // escape format; string literals with backslash escapes (the header then says
+    // `standard_conforming_strings = off`).
+    Flavor {
+        env: &[("PGOPTIONS", "-c bytea_output=escape")],
+        ..flavor("copy_bytea_escape", &[])
+    },
+    Flavor {
+        env: &[("PGOPTIONS", "-c standard_conforming_strings=off")],
+        ..flavor("inserts_strings_off", &["--rows-per-insert=2"])
+    },
+    flavor(
+        "quote_all_identifiers",
+        &["--quote-all-identifiers", "--column-inserts"],
+    ),
+    flavor("load_via_partition_root", &["--load-via-partition-root"]),
 ];
 
 /// A table whose rows created after `--since` must be exactly the JSON's roots.
@@ -270,14 +280,29 @@ fn round_trip(fx: &Fixture) {
 
     let mut failures = Vec::new();
     let mut patch_for_reject = None;
+    // Every flavor holds the same rows: the JSON must not depend on the dump format.
+    let mut reference_json: Option<(&str, Value)> = None;
     for flavor in FLAVORS {
         let t = Instant::now();
-        let (patch, result) = check_flavor(&server, fx, &world, flavor);
-        if patch_for_reject.is_none() {
-            patch_for_reject = patch;
-        }
+        let mut outputs = Outputs::default();
+        let result = check_flavor(&server, fx, &world, flavor, &mut outputs);
         if let Err(msg) = result {
             failures.push(format!("--- {} / {}:\n{msg}", fx.name, flavor.name));
+        }
+        if patch_for_reject.is_none() {
+            patch_for_reject = outputs.patch;
+        }
+        match (&reference_json, outputs.json) {
+            (None, Some(json)) => reference_json = Some((flavor.name, json)),
+            (Some((ref_name, reference)), Some(json)) => {
+                if let Some(diff) = diff_json(reference, &json) {
+                    failures.push(format!(
+                        "--- {} / {}: the JSON differs from the {ref_name} flavor's:\n{diff}",
+                        fx.name, flavor.name
+                    ));
+                }
+            }
+            (_, None) => {}
         }
         eprintln!(
             "[{}] flavor {} checked in {:.1}s",
@@ -440,29 +465,26 @@ fn canonical(v: &Value) -> String {
     }
 }
 
-/// Dumps, extracts, applies twice, compares. Returns the patch (when extract made one) and the
-/// verdict.
+/// What one flavor's extract produced (when it did), for checks across flavors.
+#[derive(Default)]
+struct Outputs {
+    patch: Option<PathBuf>,
+    json: Option<Value>,
+}
+
+/// Dumps, extracts, applies twice, compares.
 fn check_flavor(
     server: &PgServer,
     fx: &Fixture,
     world: &World,
     flavor: &Flavor,
-) -> (Option<PathBuf>, Result<(), String>) {
-    let mut patch = None;
-    let result = check_flavor_inner(server, fx, world, flavor, &mut patch);
-    (patch, result)
-}
-
-fn check_flavor_inner(
-    server: &PgServer,
-    fx: &Fixture,
-    world: &World,
-    flavor: &Flavor,
-    patch: &mut Option<PathBuf>,
+    outputs: &mut Outputs,
 ) -> Result<(), String> {
     let dir = server.dir().join(format!("out-{}", flavor.name));
     fs::create_dir_all(&dir).expect("output dir");
-    let dump = server.pg_dump_env("app", flavor.pg_dump_args, &[("PGTZ", fx.dump_tz)]);
+    let mut env = vec![("PGTZ", fx.dump_tz)];
+    env.extend_from_slice(flavor.env);
+    let dump = server.pg_dump_env("app", flavor.pg_dump_args, &env);
     let dump_path = pg::write_file(&dir, "dump.sql", &dump);
     let sql_path = dir.join("patch.sql");
     let json_path = dir.join("rows.json");
@@ -511,7 +533,7 @@ fn check_flavor_inner(
         dump.len()
     );
 
-    *patch = Some(sql_path.clone());
+    outputs.patch = Some(sql_path.clone());
     let mut problems = Vec::new();
     // the JSON review file
     match fs::read_to_string(&json_path)
@@ -522,6 +544,7 @@ fn check_flavor_inner(
             if let Err(e) = check_json(&json, world) {
                 problems.push(format!("JSON {}: {e}", json_path.display()));
             }
+            outputs.json = Some(json);
         }
         Err(e) => problems.push(format!("JSON {} unreadable: {e}", json_path.display())),
     }
@@ -539,6 +562,14 @@ fn check_flavor_inner(
             patch_context(&sql_path, &String::from_utf8_lossy(&applied.stderr))
         ));
         return Err(with_summary(problems, &stderr));
+    }
+    let psql_stderr = String::from_utf8_lossy(&applied.stderr);
+    if psql_stderr.contains("WARNING") || psql_stderr.contains("ERROR") {
+        problems.push(format!(
+            "psql -f {} succeeded but complained:\n{}",
+            sql_path.display(),
+            excerpt(&psql_stderr, 2000)
+        ));
     }
     let after_first = server.table_contents(&db);
     if let Some(diff) = diff_contents(&world.expected, &after_first) {
@@ -682,6 +713,7 @@ fn check_rejected_patch_changes_nothing(
     server.clone_db("backup", db);
     server.load_file(db, &fx.file("reject.sql"));
     let before = server.table_contents(db);
+    let schema_before = server.schema_snapshot(db);
     let out = server.psql_file(db, patch);
     let after = server.table_contents(db);
     let mut problems = Vec::new();
@@ -695,6 +727,9 @@ fn check_rejected_patch_changes_nothing(
     }
     if let Some(diff) = diff_contents(&before, &after) {
         problems.push(format!("the rejected patch changed the database:\n{diff}"));
+    }
+    if let Some(diff) = diff_lines(&schema_before, &server.schema_snapshot(db)) {
+        problems.push(format!("the rejected patch changed the schema:\n{diff}"));
     }
     if problems.is_empty() {
         Ok(())
@@ -833,6 +868,33 @@ fn diff_contents(expected: &Contents, actual: &Contents) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// Where two JSON review files differ, or `None` when equal.
+fn diff_json(reference: &Value, json: &Value) -> Option<String> {
+    if reference == json {
+        return None;
+    }
+    let (Some(a), Some(b)) = (reference.as_array(), json.as_array()) else {
+        return Some("not both arrays".to_string());
+    };
+    let mut out = String::new();
+    if a.len() != b.len() {
+        let _ = writeln!(out, "{} elements instead of {}", b.len(), a.len());
+    }
+    let mut shown = 0;
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        if x != y && shown < 5 {
+            shown += 1;
+            let _ = writeln!(
+                out,
+                "element {i}:\n  reference: {}\n  this one:  {}",
+                excerpt(&x.to_string(), 700),
+                excerpt(&y.to_string(), 700)
+            );
+        }
+    }
+    Some(out)
 }
 
 /// Line multiset diff of two texts, or `None` when equal.
