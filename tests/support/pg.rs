@@ -59,7 +59,7 @@ pub fn bin_dir() -> Option<PathBuf> {
             continue;
         };
         let bin = entry.path().join("bin");
-        if bin.join("initdb").exists() && best.as_ref().map_or(true, |(v, _)| version > *v) {
+        if bin.join("initdb").exists() && best.as_ref().is_none_or(|(v, _)| version > *v) {
             best = Some((version, bin));
         }
     }
