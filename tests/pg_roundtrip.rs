@@ -246,6 +246,12 @@ fn awkward_types_round_trip() {
                 created: "created_at",
                 key: &["id"],
             },
+            RootSpec {
+                schema: "public",
+                table: "folder",
+                created: "created_at",
+                key: &["id"],
+            },
         ],
     };
     round_trip(&fx);

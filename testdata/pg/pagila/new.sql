@@ -33,3 +33,16 @@ INSERT INTO public.payment (customer_id, staff_id, rental_id, amount, payment_da
 -- a late fee on an OLD rental of an old customer: reachable only as a root (payment_date)
 INSERT INTO public.payment (customer_id, staff_id, rental_id, amount, payment_date)
     VALUES (130, 1, 1, 12.99, '2022-09-06 00:00:00+00');
+
+-- bulk: 1500 more rentals by 500 old customers (ancestors: their addresses, cities, stores...),
+-- each paid a minute later
+INSERT INTO public.rental (rental_date, inventory_id, customer_id, return_date, staff_id, last_update)
+SELECT timestamptz '2022-09-10 00:00:00+00' + g * interval '7 minutes', 1 + (g * 37) % 4500,
+       100 + g % 500, NULL, 1 + g % 2, timestamptz '2022-09-10 00:00:00+00' + g * interval '7 minutes'
+FROM generate_series(1, 1500) AS g
+ORDER BY g;
+INSERT INTO public.payment (customer_id, staff_id, rental_id, amount, payment_date)
+SELECT customer_id, staff_id, rental_id, 2.99, rental_date + interval '1 minute'
+FROM public.rental
+WHERE rental_date >= '2022-09-10'
+ORDER BY rental_id;

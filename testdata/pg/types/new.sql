@@ -31,9 +31,9 @@ INSERT INTO public.stock_move (warehouse, sku, moved) VALUES
     ('south', 7, 3), ('south', 7, -1), ('Nørth ''quoted''', 1, 1);
 
 -- orders: one for a new row, one for an old row (an ancestor)
-INSERT INTO "Sales"."Order" ("group", "select", "Weird Col", everything_id, created_at) VALUES
-    ('vip', 7, E'x\ty', 4, '2024-06-02 10:00:00+00'),
-    ('retail', NULL, NULL, 1, '2024-06-02 11:00:00+00');
+INSERT INTO "Sales"."Order" ("group", "select", "Weird Col", "say ""hi""", everything_id, created_at) VALUES
+    ('vip', 7, E'x\ty', '', 4, '2024-06-02 10:00:00+00'),
+    ('retail', NULL, NULL, '"hi"', 1, '2024-06-02 11:00:00+00');
 
 INSERT INTO public.audit_log (created_at, order_id, message) VALUES
     ('2024-06-02 10:00:01+00', 3, 'created order 3'),
@@ -42,7 +42,8 @@ INSERT INTO public.audit_log (created_at, order_id, message) VALUES
 
 INSERT INTO public.external_ref (ext_id, created_at, note) VALUES
     ('EXT-NEW-1', '2024-06-02 00:00:00+00', 'new'),
-    ('EXT-NEW-2', '2024-06-02 00:00:00+00', NULL);
+    ('EXT-NEW-2', '2024-06-02 00:00:00+00', NULL),
+    ('EXT-NEW-3', '2024-06-02 00:00:00+00', '');
 
 -- the cycle: a new team whose captain is a new player of that team
 BEGIN;
@@ -52,3 +53,12 @@ INSERT INTO public.player (id, team_id, name, created_at) VALUES
     (21, 2, 'New Captain', '2024-06-02 00:00:00+00'),
     (22, 1, 'Joins an old team', '2024-06-03 00:00:00+00');
 COMMIT;
+
+-- folders: children with smaller ids than their parents (ids do not give a safe insert order),
+-- a chain of four levels under an old folder, and a folder that is its own parent
+INSERT INTO public.folder (id, parent_id, name, created_at) VALUES
+    (14, 2, 'new under old', '2024-06-02 00:00:00+00'),
+    (13, 14, 'level 2', '2024-06-02 00:00:01+00'),
+    (12, 13, 'level 3', '2024-06-02 00:00:02+00'),
+    (11, 12, 'level 4', '2024-06-02 00:00:03+00'),
+    (20, 20, 'its own parent', '2024-06-02 00:00:04+00');

@@ -22,9 +22,9 @@ INSERT INTO public.stock (warehouse, sku, created_at, qty) VALUES
     ('north', 2, '2024-05-31 23:59:59.999999', 20);
 INSERT INTO public.stock_move (warehouse, sku, moved) VALUES ('north', 1, 5), ('north', 2, -1);
 
-INSERT INTO "Sales"."Order" ("group", "select", "Weird Col", everything_id, created_at) VALUES
-    ('retail', 1, 'a', 1, '2024-05-02 00:00:00+00'),
-    ('wholesale', 2, NULL, 2, '2024-05-20 00:00:00+00');
+INSERT INTO "Sales"."Order" ("group", "select", "Weird Col", "say ""hi""", everything_id, created_at) VALUES
+    ('retail', 1, 'a', 'hi', 1, '2024-05-02 00:00:00+00'),
+    ('wholesale', 2, NULL, NULL, 2, '2024-05-20 00:00:00+00');
 
 INSERT INTO public.audit_log (created_at, order_id, message) VALUES
     ('2024-05-02 00:00:01+00', 1, 'old entry 1'),
@@ -40,3 +40,7 @@ INSERT INTO public.player (id, team_id, name, created_at) VALUES
     (11, 1, 'Old Captain', '2024-02-01 00:00:00+00'),
     (12, 1, 'Old Player', '2024-02-02 00:00:00+00');
 COMMIT;
+
+INSERT INTO public.folder (id, parent_id, name, created_at) VALUES
+    (1, NULL, 'root', '2024-01-01 00:00:00+00'),
+    (2, 1, 'old child', '2024-01-02 00:00:00+00');

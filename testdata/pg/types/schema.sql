@@ -66,6 +66,7 @@ CREATE TABLE "Sales"."Order" (
     "group" text NOT NULL,
     "select" integer,
     "Weird Col" text,
+    "say ""hi""" text,
     everything_id bigint REFERENCES public.everything (id),
     created_at timestamp with time zone NOT NULL
 );
@@ -99,3 +100,11 @@ CREATE TABLE public.player (
 );
 ALTER TABLE public.team ADD CONSTRAINT team_captain_fk
     FOREIGN KEY (captain_id) REFERENCES public.player (id) DEFERRABLE;
+
+-- a tree with a NOT deferrable self-reference (checked at the end of each statement)
+CREATE TABLE public.folder (
+    id integer PRIMARY KEY,
+    parent_id integer REFERENCES public.folder (id),
+    name text NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
