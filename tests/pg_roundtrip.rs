@@ -21,6 +21,9 @@ use serde_json::Value;
 
 use support::pg::{self, PgServer};
 
+/// The ordinary (not superuser) role that owns every fixture object and applies the patches.
+const OWNER: &str = "app_owner";
+
 /// One way of dumping the damaged database.
 struct Flavor {
     /// Also the suffix of the database the patch is applied to.
@@ -345,16 +348,24 @@ fn round_trip(fx: &Fixture) {
 }
 
 fn build_world(server: &PgServer, fx: &Fixture) -> World {
-    server.create_db("app");
+    // Everything is created, changed and patched by an ordinary role that owns the objects, as
+    // an application's migrations would: the patch must not need a superuser.
+    server.create_role(OWNER);
+    server.create_db_owned("app", OWNER);
     for file in &fx.setup {
-        server.load_file("app", file);
+        // Setup files name `postgres` as owner (Pagila does): hand the objects to OWNER.
+        let text = fs::read_to_string(file).expect("read a setup file");
+        let text = text.replace("OWNER TO postgres;", &format!("OWNER TO {OWNER};"));
+        let name = file.file_name().expect("a file name");
+        let copy = pg::write_file(server.dir(), name, text.as_bytes());
+        server.load_file_as("app", &copy, OWNER);
     }
     let backup = server.pg_dump("app", &[]);
-    server.load_file("app", &fx.file("new.sql"));
-    server.restore("expected", &backup);
-    server.load_file("expected", &fx.file("new.sql"));
-    server.load_file("app", &fx.file("damage.sql"));
-    server.restore("backup", &backup);
+    server.load_file_as("app", &fx.file("new.sql"), OWNER);
+    server.restore_as("expected", &backup, OWNER);
+    server.load_file_as("expected", &fx.file("new.sql"), OWNER);
+    server.load_file_as("app", &fx.file("damage.sql"), OWNER);
+    server.restore_as("backup", &backup, OWNER);
 
     let expected = server.table_contents("expected");
     let expected_schema = server.schema_snapshot("expected");
@@ -557,11 +568,11 @@ fn check_flavor(
 
     // the patch, on a fresh restore of the backup
     let db = format!("patched_{}", flavor.name);
-    server.clone_db("backup", &db);
-    let applied = server.psql_file(&db, &sql_path);
+    server.clone_db_owned("backup", &db, OWNER);
+    let applied = server.psql_file_as(&db, &sql_path, OWNER);
     if !applied.status.success() {
         problems.push(format!(
-            "psql -X -v ON_ERROR_STOP=1 -d {db} -f {} failed ({}):\n{}{}",
+            "psql -X -v ON_ERROR_STOP=1 -U {OWNER} -d {db} -f {} failed ({}):\n{}{}",
             sql_path.display(),
             applied.status,
             excerpt(&String::from_utf8_lossy(&applied.stderr), 2000),
@@ -592,7 +603,7 @@ fn check_flavor(
     }
 
     // again: idempotent
-    let again = server.psql_file(&db, &sql_path);
+    let again = server.psql_file_as(&db, &sql_path, OWNER);
     if again.status.success() {
         if let Some(diff) = diff_contents(&after_first, &server.table_contents(&db)) {
             problems.push(format!(
@@ -610,7 +621,7 @@ fn check_flavor(
 
     // sequences moved past the rescued keys, and the application can insert
     problems.extend(sequences_behind(server, &db));
-    let probe = server.psql_file(&db, &fx.file("probe.sql"));
+    let probe = server.psql_file_as(&db, &fx.file("probe.sql"), OWNER);
     if !probe.status.success() {
         problems.push(format!(
             "after the patch, probe.sql (inserts through the defaults) failed:\n{}",
@@ -716,11 +727,11 @@ fn check_rejected_patch_changes_nothing(
     patch: &Path,
 ) -> Result<(), String> {
     let db = "rejected";
-    server.clone_db("backup", db);
-    server.load_file(db, &fx.file("reject.sql"));
+    server.clone_db_owned("backup", db, OWNER);
+    server.load_file_as(db, &fx.file("reject.sql"), OWNER);
     let before = server.table_contents(db);
     let schema_before = server.schema_snapshot(db);
-    let out = server.psql_file(db, patch);
+    let out = server.psql_file_as(db, patch, OWNER);
     let after = server.table_contents(db);
     let mut problems = Vec::new();
     if out.status.success() {

@@ -15,6 +15,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The superuser initdb creates; the default for every client command.
+pub const SUPERUSER: &str = "postgres";
+
 /// Port in the socket name (`.s.PGSQL.<port>`); every server has its own socket dir, so all can
 /// use the same number.
 const PORT: &str = "5432";
@@ -95,6 +98,8 @@ pub struct PgServer {
     bin: PathBuf,
     /// `Some("postgres")` when server binaries must run as another OS user.
     run_as: Option<String>,
+    /// Major version (15 for 15.18).
+    major: u32,
     stopped: bool,
 }
 
@@ -114,10 +119,22 @@ impl PgServer {
             .tempdir_in(&parent)
             .expect("temp dir for the PostgreSQL server");
         let run_as = running_as_root().then(|| "postgres".to_string());
+        let major = Command::new(bin.join("initdb"))
+            .arg("--version")
+            .output()
+            .ok()
+            .and_then(|o| {
+                // "initdb (PostgreSQL) 15.18 (Debian ...)"
+                let text = String::from_utf8_lossy(&o.stdout).into_owned();
+                let version = text.split_whitespace().nth(2)?.to_string();
+                version.split(['.', 'b', 'r']).next()?.parse().ok()
+            })
+            .expect("initdb --version prints the PostgreSQL version");
         let mut server = PgServer {
             dir,
             bin,
             run_as,
+            major,
             stopped: true,
         };
         if let Some(user) = &server.run_as {
@@ -147,7 +164,8 @@ impl PgServer {
         let options = format!(
             "-k {socket} -p {PORT} -c listen_addresses='' -c fsync=off -c full_page_writes=off \
              -c synchronous_commit=off -c timezone=UTC -c log_timezone=UTC \
-             -c shared_buffers=32MB -c max_connections=20"
+             -c shared_buffers=32MB -c max_connections=20 \
+             -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=64MB -c min_wal_size=32MB"
         );
         let out = server
             .server_command("pg_ctl")
@@ -208,13 +226,18 @@ impl PgServer {
 
     /// A client binary (psql, pg_dump) connected to this server as `postgres`.
     pub fn client(&self, program: &str) -> Command {
+        self.client_as(program, SUPERUSER)
+    }
+
+    /// A client binary connected as database role `user`.
+    pub fn client_as(&self, program: &str, user: &str) -> Command {
         let mut cmd = Command::new(self.bin.join(program));
         for var in CLIENT_ENV {
             cmd.env_remove(var);
         }
         cmd.env("PGHOST", self.dir.path())
             .env("PGPORT", PORT)
-            .env("PGUSER", "postgres")
+            .env("PGUSER", user)
             .env("PGCONNECT_TIMEOUT", "30")
             .stdin(Stdio::null());
         cmd
@@ -274,7 +297,12 @@ impl PgServer {
 
     /// Exactly the command users run: `psql -X -v ON_ERROR_STOP=1 -d DB -f FILE`.
     pub fn psql_file(&self, db: &str, path: &Path) -> Output {
-        self.client("psql")
+        self.psql_file_as(db, path, SUPERUSER)
+    }
+
+    /// [`PgServer::psql_file`] as role `user`.
+    pub fn psql_file_as(&self, db: &str, path: &Path, user: &str) -> Output {
+        self.client_as("psql", user)
             .args(["-X", "-v", "ON_ERROR_STOP=1", "-d", db, "-f"])
             .arg(path)
             .output()
@@ -283,30 +311,68 @@ impl PgServer {
 
     /// [`PgServer::psql_file`], quiet, panicking on failure (loading fixtures).
     pub fn load_file(&self, db: &str, path: &Path) {
+        self.load_file_as(db, path, SUPERUSER);
+    }
+
+    /// [`PgServer::load_file`] as role `user`.
+    pub fn load_file_as(&self, db: &str, path: &Path, user: &str) {
         let out = self
-            .client("psql")
+            .client_as("psql", user)
             .args(["-X", "-v", "ON_ERROR_STOP=1", "-q", "-d", db, "-f"])
             .arg(path)
             .output()
             .expect("psql runs");
-        check(&format!("psql -d {db} -f {}", path.display()), &out);
+        check(
+            &format!("psql -U {user} -d {db} -f {}", path.display()),
+            &out,
+        );
+    }
+
+    /// `CREATE ROLE name LOGIN`: an ordinary role (no superuser, no CREATEDB).
+    pub fn create_role(&self, name: &str) {
+        self.psql(SUPERUSER, &format!("CREATE ROLE {} LOGIN", ident(name)));
     }
 
     /// `CREATE DATABASE name`.
     pub fn create_db(&self, name: &str) {
-        self.psql("postgres", &format!("CREATE DATABASE {}", ident(name)));
+        self.create_db_owned(name, SUPERUSER);
+    }
+
+    /// `CREATE DATABASE name OWNER owner`.
+    pub fn create_db_owned(&self, name: &str, owner: &str) {
+        self.psql(
+            SUPERUSER,
+            &format!("CREATE DATABASE {} OWNER {}", ident(name), ident(owner)),
+        );
     }
 
     /// `CREATE DATABASE name TEMPLATE template` (a fast copy; `template` must have no sessions).
     pub fn clone_db(&self, template: &str, name: &str) {
+        self.clone_db_owned(template, name, SUPERUSER);
+    }
+
+    /// [`PgServer::clone_db`] with `OWNER owner` (objects inside keep their owners).
+    pub fn clone_db_owned(&self, template: &str, name: &str, owner: &str) {
+        // PostgreSQL 15+ copies through the WAL by default: slower, and the WAL fills the disk.
+        let strategy = if self.major >= 15 {
+            " STRATEGY FILE_COPY"
+        } else {
+            ""
+        };
         self.psql(
-            "postgres",
+            SUPERUSER,
             &format!(
-                "CREATE DATABASE {} TEMPLATE {}",
+                "CREATE DATABASE {} TEMPLATE {} OWNER {}{strategy}",
                 ident(name),
-                ident(template)
+                ident(template),
+                ident(owner)
             ),
         );
+    }
+
+    /// The server's major version.
+    pub fn major_version(&self) -> u32 {
+        self.major
     }
 
     /// `pg_dump` (plain format) of `db` with `extra_args`.
@@ -328,14 +394,19 @@ impl PgServer {
 
     /// Creates `db` and loads a plain-format dump into it.
     pub fn restore(&self, db: &str, dump: &[u8]) {
-        self.create_db(db);
+        self.restore_as(db, dump, SUPERUSER);
+    }
+
+    /// Creates `db` owned by `owner` and loads a plain-format dump into it as `owner`.
+    pub fn restore_as(&self, db: &str, dump: &[u8], owner: &str) {
+        self.create_db_owned(db, owner);
         let file = tempfile::Builder::new()
             .prefix("restore")
             .suffix(".sql")
             .tempfile_in(self.dir())
             .expect("temp file");
         fs::write(file.path(), dump).expect("write the dump");
-        self.load_file(db, file.path());
+        self.load_file_as(db, file.path(), owner);
     }
 
     /// Every user table (plain tables and partition leaves; partitioned roots hold no rows of
