@@ -230,6 +230,10 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     };
     let mut sql_out = open(&sql)?;
     let mut json_out = open(&json)?;
+    let mut schema_out = match &json {
+        Some(Target::File(p)) => Some(OutputFile::create(&crate::replay::schema_path(p))?),
+        _ => None,
+    };
 
     let analysis = analyse(&config, false)?;
     let selection = analysis
@@ -242,14 +246,27 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
             .map_err(|e| retarget(e, out))?;
     }
+    let (since_text, since) = config.since.as_ref().expect("extract always has --since");
+    let since_label = format!("{since_text} ({})", time::format_micros(*since));
+    if let Some(out) = schema_out.as_mut() {
+        let file = crate::replay::schema_file(
+            analysis.reader.kind(),
+            &analysis.input.name,
+            &since_label,
+            schema,
+            &analysis.info,
+            selection,
+        )?;
+        serde_json::to_writer(out.writer(), &file)
+            .map_err(|e| retarget(Error::io("writing the schema file", e.into()), out))?;
+    }
     if let Some(out) = sql_out.as_mut() {
-        let (since_text, since) = config.since.as_ref().expect("extract always has --since");
         let ctx = PatchContext {
             schema,
             info: &analysis.info,
             selection,
             source_name: &analysis.input.name,
-            since: &format!("{since_text} ({})", time::format_micros(*since)),
+            since: &since_label,
         };
         analysis
             .reader
@@ -259,6 +276,9 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
             .map_err(|e| retarget(e, out))?;
     }
     if let Some(out) = json_out {
+        out.commit()?;
+    }
+    if let Some(out) = schema_out {
         out.commit()?;
     }
     if let Some(out) = sql_out {

@@ -307,7 +307,8 @@ pub struct Store {
 }
 
 impl Store {
-    fn insert(&mut self, table: TableId, row: Row, reason: Reason) -> bool {
+    /// Adds a row (unless a row with the same offset is already held); `table` is a root.
+    pub fn insert(&mut self, table: TableId, row: Row, reason: Reason) -> bool {
         if !self.offsets.insert(row.offset) {
             return false;
         }
@@ -852,6 +853,12 @@ pub fn table_order(schema: &Schema) -> Vec<TableId> {
         order.push(next);
     }
     order
+}
+
+/// Orders rows already chosen (e.g. read back from a reviewed JSON file): tables parents
+/// first, rows of a self-referencing table referenced-first, otherwise by offset.
+pub fn order(schema: &Schema, store: Store) -> Selection {
+    order_selection(schema, store, &table_order(schema))
 }
 
 fn order_selection(schema: &Schema, mut store: Store, order: &[TableId]) -> Selection {
