@@ -289,6 +289,7 @@ fn round_trip(fx: &Fixture) {
 
     let mut failures = Vec::new();
     let mut patch_for_reject = None;
+    let mut first_json_path = None;
     // Every flavor holds the same rows: the JSON must not depend on the dump format.
     let mut reference_json: Option<(&str, Value)> = None;
     for flavor in FLAVORS {
@@ -300,6 +301,9 @@ fn round_trip(fx: &Fixture) {
         }
         if patch_for_reject.is_none() {
             patch_for_reject = outputs.patch;
+        }
+        if first_json_path.is_none() {
+            first_json_path = outputs.json_path;
         }
         match (&reference_json, outputs.json) {
             (None, Some(json)) => reference_json = Some((flavor.name, json)),
@@ -317,6 +321,22 @@ fn round_trip(fx: &Fixture) {
             "[{}] flavor {} checked in {:.1}s",
             fx.name,
             flavor.name,
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    if let Some(json) = &first_json_path {
+        let t = Instant::now();
+        if let Err(msg) = check_patch_from_json(&server, fx, &world, json) {
+            failures.push(format!(
+                "--- {} / patch rebuilt from {}:\n{msg}",
+                fx.name,
+                json.display()
+            ));
+        }
+        eprintln!(
+            "[{}] patch from JSON checked in {:.1}s",
+            fx.name,
             t.elapsed().as_secs_f64()
         );
     }
@@ -487,6 +507,7 @@ fn canonical(v: &Value) -> String {
 struct Outputs {
     patch: Option<PathBuf>,
     json: Option<Value>,
+    json_path: Option<PathBuf>,
 }
 
 /// Dumps, extracts, applies twice, compares.
@@ -562,40 +583,65 @@ fn check_flavor(
                 problems.push(format!("JSON {}: {e}", json_path.display()));
             }
             outputs.json = Some(json);
+            outputs.json_path = Some(json_path.clone());
         }
         Err(e) => problems.push(format!("JSON {} unreadable: {e}", json_path.display())),
     }
 
     // the patch, on a fresh restore of the backup
-    let db = format!("patched_{}", flavor.name);
-    server.clone_db_owned("backup", &db, OWNER);
-    let applied = server.psql_file_as(&db, &sql_path, OWNER);
+    problems.extend(apply_and_verify(
+        server,
+        fx,
+        world,
+        &format!("patched_{}", flavor.name),
+        &sql_path,
+    ));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(with_summary(problems, &stderr))
+    }
+}
+
+/// Applies `patch` to a fresh copy `db` of the backup, twice, and checks the result: contents
+/// and schema as expected, unchanged by the second run, sequences past the keys, `probe.sql`
+/// inserts. Returns the problems found.
+fn apply_and_verify(
+    server: &PgServer,
+    fx: &Fixture,
+    world: &World,
+    db: &str,
+    patch: &Path,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    server.clone_db_owned("backup", db, OWNER);
+    let applied = server.psql_file_as(db, patch, OWNER);
     if !applied.status.success() {
         problems.push(format!(
             "psql -X -v ON_ERROR_STOP=1 -U {OWNER} -d {db} -f {} failed ({}):\n{}{}",
-            sql_path.display(),
+            patch.display(),
             applied.status,
             excerpt(&String::from_utf8_lossy(&applied.stderr), 2000),
-            patch_context(&sql_path, &String::from_utf8_lossy(&applied.stderr))
+            patch_context(patch, &String::from_utf8_lossy(&applied.stderr))
         ));
-        return Err(with_summary(problems, &stderr));
+        return problems;
     }
     let psql_stderr = String::from_utf8_lossy(&applied.stderr);
     if psql_stderr.contains("WARNING") || psql_stderr.contains("ERROR") {
         problems.push(format!(
             "psql -f {} succeeded but complained:\n{}",
-            sql_path.display(),
+            patch.display(),
             excerpt(&psql_stderr, 2000)
         ));
     }
-    let after_first = server.table_contents(&db);
+    let after_first = server.table_contents(db);
     if let Some(diff) = diff_contents(&world.expected, &after_first) {
         problems.push(format!(
             "after applying the patch, contents differ from the expected database \
              (- missing, + unexpected):\n{diff}"
         ));
     }
-    if let Some(diff) = diff_lines(&world.expected_schema, &server.schema_snapshot(&db)) {
+    if let Some(diff) = diff_lines(&world.expected_schema, &server.schema_snapshot(db)) {
         problems.push(format!(
             "after applying the patch, the schema differs from the expected one \
              (- missing, + unexpected):\n{diff}"
@@ -603,9 +649,9 @@ fn check_flavor(
     }
 
     // again: idempotent
-    let again = server.psql_file_as(&db, &sql_path, OWNER);
+    let again = server.psql_file_as(db, patch, OWNER);
     if again.status.success() {
-        if let Some(diff) = diff_contents(&after_first, &server.table_contents(&db)) {
+        if let Some(diff) = diff_contents(&after_first, &server.table_contents(db)) {
             problems.push(format!(
                 "applying the patch a second time changed the contents:\n{diff}"
             ));
@@ -615,20 +661,50 @@ fn check_flavor(
             "applying the patch a second time failed ({}):\n{}{}",
             again.status,
             excerpt(&String::from_utf8_lossy(&again.stderr), 2000),
-            patch_context(&sql_path, &String::from_utf8_lossy(&again.stderr))
+            patch_context(patch, &String::from_utf8_lossy(&again.stderr))
         ));
     }
 
     // sequences moved past the rescued keys, and the application can insert
-    problems.extend(sequences_behind(server, &db));
-    let probe = server.psql_file_as(&db, &fx.file("probe.sql"), OWNER);
+    problems.extend(sequences_behind(server, db));
+    let probe = server.psql_file_as(db, &fx.file("probe.sql"), OWNER);
     if !probe.status.success() {
         problems.push(format!(
             "after the patch, probe.sql (inserts through the defaults) failed:\n{}",
             excerpt(&String::from_utf8_lossy(&probe.stderr), 2000)
         ));
     }
+    problems
+}
 
+/// `dbsalvage patch rows.json` (the review path: the patch rebuilt from the JSON file) must give
+/// the same database as the patch `extract` wrote.
+fn check_patch_from_json(
+    server: &PgServer,
+    fx: &Fixture,
+    world: &World,
+    json: &Path,
+) -> Result<(), String> {
+    let sql = json.with_file_name("patch-from-json.sql");
+    let out = support::dbsalvage()
+        .arg("patch")
+        .arg("--sql")
+        .arg(&sql)
+        .arg(json)
+        .stdin(Stdio::null())
+        .output()
+        .expect("dbsalvage runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() {
+        return Err(format!(
+            "dbsalvage patch --sql {} {} failed ({}):\n{}",
+            sql.display(),
+            json.display(),
+            out.status,
+            excerpt(&stderr, 3000)
+        ));
+    }
+    let problems = apply_and_verify(server, fx, world, "patched_from_json", &sql);
     if problems.is_empty() {
         Ok(())
     } else {
