@@ -109,16 +109,18 @@ impl PgServer {
     pub fn start() -> PgServer {
         let bin = bin_dir().expect("PostgreSQL binaries (checked by pg::available)");
         // The socket path (dir + "/.s.PGSQL.5432") must stay below ~100 bytes: use /tmp when
-        // the system temp dir has a long name.
+        // the system temp dir has a long name, or when the server runs as another OS user (who
+        // may not be able to reach a private $TMPDIR).
+        let as_root = running_as_root();
         let mut parent = std::env::temp_dir();
-        if parent.as_os_str().len() > 60 {
+        if parent.as_os_str().len() > 60 || as_root {
             parent = PathBuf::from("/tmp");
         }
         let dir = tempfile::Builder::new()
             .prefix("dbs-pg")
             .tempdir_in(&parent)
             .expect("temp dir for the PostgreSQL server");
-        let run_as = running_as_root().then(|| "postgres".to_string());
+        let run_as = as_root.then(|| "postgres".to_string());
         let major = Command::new(bin.join("initdb"))
             .arg("--version")
             .output()
@@ -167,6 +169,8 @@ impl PgServer {
              -c shared_buffers=32MB -c max_connections=20 \
              -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=64MB -c min_wal_size=32MB"
         );
+        // From here on, drop tries to stop the server (a failed start may leave one running).
+        server.stopped = false;
         let out = server
             .server_command("pg_ctl")
             .arg("-D")
@@ -184,7 +188,6 @@ impl PgServer {
                 fs::read_to_string(server.log_path()).unwrap_or_default()
             );
         }
-        server.stopped = false;
         server
     }
 
