@@ -147,7 +147,7 @@ fn django_style_round_trip() {
 fn pagila_round_trip() {
     let data = std::env::var_os("DBSALVAGE_PAGILA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/datasets/pagila"));
+        .unwrap_or_else(|| support::shared_dataset("pagila"));
     if !pg::available()
         || !support::server_available("the Pagila data set", &data.join("pagila-data.sql"))
     {
