@@ -8,7 +8,7 @@
 //! -- per table, parents first:
 //! CREATE TEMPORARY TABLE stage (seq … PRIMARY KEY) SELECT <columns> FROM t LIMIT 0;
 //! INSERT INTO stage (seq, <columns>) VALUES (1, …), (2, …);        -- ≤ 1000 rows, ≤ 4 MB
-//! DELETE s FROM stage AS s WHERE EXISTS (SELECT 1 FROM t WHERE t.pk = s.pk);
+//! DELETE FROM stage WHERE EXISTS (SELECT 1 FROM t WHERE t.pk = stage.pk);
 //! INSERT INTO t (<columns>) SELECT <columns> FROM stage ORDER BY seq;
 //! DROP TEMPORARY TABLE stage;
 //! COMMIT;
@@ -425,13 +425,15 @@ fn write_table(w: &mut Out<'_>, p: &Plan<'_>, st: &SelectedTable, charset: &str)
         w.put(&stmt)?;
     }
 
-    // Forget the rows the database has.
+    // Forget the rows the database has. (Single-table DELETE naming the staging table in full:
+    // the multi-table form resolves its alias in the default database, which a patch of a
+    // multi-database dump may not have.)
     let matching = match &p.key {
-        Some(k) => p.equal(k, "`t`", "`s`", false),
-        None => p.equal(&p.columns, "`t`", "`s`", true),
+        Some(k) => p.equal(k, "`t`", &p.stage, false),
+        None => p.equal(&p.columns, "`t`", &p.stage, true),
     };
     w.line(&format!(
-        "DELETE `s` FROM {} AS `s` WHERE EXISTS (SELECT 1 FROM {} AS `t` WHERE {matching});",
+        "DELETE FROM {} WHERE EXISTS (SELECT 1 FROM {} AS `t` WHERE {matching});",
         p.stage, p.name
     ))?;
 
@@ -736,11 +738,11 @@ mod tests {
             "START TRANSACTION;",
             "CREATE TEMPORARY TABLE `_dbsalvage_stage_1` (`_dbsalvage_seq` BIGINT UNSIGNED NOT NULL DEFAULT 0 PRIMARY KEY) SELECT `id`, `name`, `created` FROM `customer` LIMIT 0;",
             "INSERT INTO `_dbsalvage_stage_1` (`_dbsalvage_seq`, `id`, `name`, `created`) VALUES\n(1,1,_latin1 X'4F27427269656E','2024-01-01 00:00:00'),\n(2,2,NULL,'2024-01-02 00:00:00');",
-            "DELETE `s` FROM `_dbsalvage_stage_1` AS `s` WHERE EXISTS (SELECT 1 FROM `customer` AS `t` WHERE `t`.`id` = `s`.`id`);",
+            "DELETE FROM `_dbsalvage_stage_1` WHERE EXISTS (SELECT 1 FROM `customer` AS `t` WHERE `t`.`id` = `_dbsalvage_stage_1`.`id`);",
             "INSERT INTO `customer` (`id`, `name`, `created`) SELECT `id`, `name`, `created` FROM `_dbsalvage_stage_1` WHERE `_dbsalvage_seq` = 2;",
             "UPDATE `customer` AS `t` JOIN `_dbsalvage_stage_1` AS `s` ON `t`.`id` = `s`.`id` SET `t`.`name` = `s`.`name`, `t`.`created` = `s`.`created` WHERE `s`.`_dbsalvage_seq` = 2 AND NOT (CAST(`t`.`name` AS BINARY) <=> CAST(`s`.`name` AS BINARY) AND `t`.`created` <=> `s`.`created`);",
             "DROP TEMPORARY TABLE `_dbsalvage_stage_1`;",
-            "DELETE `s` FROM `_dbsalvage_stage_2` AS `s` WHERE EXISTS (SELECT 1 FROM `note` AS `t` WHERE `t`.`customer_id` <=> `s`.`customer_id` AND `t`.`body` <=> `s`.`body`);",
+            "DELETE FROM `_dbsalvage_stage_2` WHERE EXISTS (SELECT 1 FROM `note` AS `t` WHERE `t`.`customer_id` <=> `_dbsalvage_stage_2`.`customer_id` AND `t`.`body` <=> `_dbsalvage_stage_2`.`body`);",
             "INSERT INTO `note` (`customer_id`, `body`) SELECT `customer_id`, `body` FROM `_dbsalvage_stage_2` ORDER BY `_dbsalvage_seq`;",
             "COMMIT;",
         ];
