@@ -698,6 +698,18 @@ fn read_rows<R: Read>(
         on_row(&input.window()[..end], fields, offset)?;
         input.consume(end);
         rows += 1;
+        // Fast path: `,(` or `,\n(` (MySQL and MariaDB layouts) leads straight to the next row.
+        match input.window() {
+            [b',', b'(', ..] => {
+                input.consume(1);
+                continue;
+            }
+            [b',', b'\n', b'(', ..] => {
+                input.consume(2);
+                continue;
+            }
+            _ => {}
+        }
         // `,` or the terminator.
         let (at, e) = look(input, eof, |w, eof| {
             let mut e = exec;
