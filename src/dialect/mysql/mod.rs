@@ -651,15 +651,7 @@ fn read_rows<R: Read>(
     let mut rows = 0u64;
     loop {
         // The next tuple.
-        let (at, e) = look(input, eof, |w, eof| {
-            let mut e = exec;
-            Ok(match lexer::skip_inside(w, 0, &mut e, eof)? {
-                Lex::Done(at) => Lex::Done((at, e)),
-                Lex::More => Lex::More,
-            })
-        })?;
-        exec = e;
-        input.consume(at);
+        skip_inside(input, eof, &mut exec, 1)?;
         match input.window().first() {
             Some(b'(') => {}
             Some(&b) => {
@@ -711,16 +703,7 @@ fn read_rows<R: Read>(
             _ => {}
         }
         // `,` or the terminator.
-        let (at, e) = look(input, eof, |w, eof| {
-            let mut e = exec;
-            Ok(match lexer::skip_inside(w, 0, &mut e, eof)? {
-                Lex::Done(at) if w.len() - at < delim.len() && !eof => Lex::More,
-                Lex::Done(at) => Lex::Done((at, e)),
-                Lex::More => Lex::More,
-            })
-        })?;
-        exec = e;
-        input.consume(at);
+        skip_inside(input, eof, &mut exec, delim.len())?;
         let w = input.window();
         if w.first() == Some(&b',') {
             input.consume(1);
@@ -747,6 +730,27 @@ fn read_rows<R: Read>(
             ));
         }
     }
+}
+
+/// Skips whitespace and comments inside a statement, keeping at least `min` bytes after them in
+/// the window (unless the input ends first).
+fn skip_inside<R: Read>(
+    input: &mut ByteStream<R>,
+    eof: &mut bool,
+    exec: &mut u32,
+    min: usize,
+) -> Result<()> {
+    let (at, e) = look(input, eof, |w, eof| {
+        let mut e = *exec;
+        Ok(match lexer::skip_inside(w, 0, &mut e, eof)? {
+            Lex::Done(at) if w.len() - at < min && !eof => Lex::More,
+            Lex::Done(at) => Lex::Done((at, e)),
+            Lex::More => Lex::More,
+        })
+    })?;
+    *exec = e;
+    input.consume(at);
+    Ok(())
 }
 
 /// [`DumpReader::rescan`] over any reader.

@@ -219,13 +219,18 @@ impl Plan<'_> {
     }
 }
 
-fn plan<'a>(ctx: &PatchContext<'a>, st: &SelectedTable, n: usize) -> Plan<'a> {
-    let table = &ctx.schema.tables[st.table];
-    let multi = ctx.schema.multi_database();
-    let qualify = |name: &str| match (&table.name.database, multi) {
+/// `name` quoted, in `table`'s database when the dump holds several (else in the database the
+/// client was started on).
+fn qualified(ctx: &PatchContext<'_>, table: &Table, name: &str) -> String {
+    match (&table.name.database, ctx.schema.multi_database()) {
         (Some(db), true) => format!("{}.{}", ident(db), ident(name)),
         _ => ident(name),
-    };
+    }
+}
+
+fn plan<'a>(ctx: &PatchContext<'a>, st: &SelectedTable, n: usize) -> Plan<'a> {
+    let table = &ctx.schema.tables[st.table];
+    let qualify = |name: &str| qualified(ctx, table, name);
     let columns: Vec<usize> = (0..table.columns.len())
         .filter(|&c| {
             !table.columns[c].generated
@@ -524,10 +529,7 @@ fn write_fk_checks(w: &mut Out<'_>, ctx: &PatchContext<'_>, p: &Plan<'_>) -> Res
             continue;
         }
         let parent = &ctx.schema.tables[fk.parent];
-        let parent_name = match (&parent.name.database, ctx.schema.multi_database()) {
-            (Some(db), true) => format!("{}.{}", ident(db), ident(&parent.name.name)),
-            _ => ident(&parent.name.name),
-        };
+        let parent_name = qualified(ctx, parent, &parent.name.name);
         let not_null = fk
             .child_columns
             .iter()
