@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Values: integers as JSON numbers, booleans as `true`/`false`, NULL as `null`, json/jsonb
-//! embedded (numbers keep every digit), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
+//! embedded verbatim (a document that is just `null` is written as the string `"null"`, so it
+//! stays apart from SQL NULL), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
 //! lower-case hex of the raw bytes, everything else (numeric, floats, times, text...) as the
 //! string the server printed, so nothing is rounded. Columns the dump does not carry (generated
 //! columns pg_dump leaves out) are absent from `"data"`. The array is streamed: memory does not
@@ -15,6 +16,8 @@
 
 use std::io::Write;
 
+use indexmap::IndexMap;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -121,7 +124,54 @@ pub fn cell_value(
     Ok(Some(value))
 }
 
-/// Streams the selection as a JSON array.
+/// One row object of the JSON file.
+#[derive(serde::Serialize)]
+struct RowObject<'a> {
+    table: String,
+    app: Option<&'a str>,
+    model: &'a str,
+    pk: Value,
+    reason: &'static str,
+    via: Value,
+    data: IndexMap<&'a str, Box<RawValue>>,
+}
+
+/// A cell as raw JSON text. json/jsonb values are embedded verbatim (whitespace and key order
+/// kept, so `dbsalvage patch` restores the exact text) unless `compact` (JSON lines, where a
+/// value must not span lines).
+fn cell_raw(
+    table: &Table,
+    column: usize,
+    cell: &Cell,
+    encoding: TextEncoding,
+    compact: bool,
+) -> Result<Option<Box<RawValue>>> {
+    if let (TypeClass::Json, Cell::Value(bytes), false) =
+        (table.columns[column].class, cell, compact)
+    {
+        if let Some(text) = encoding.decode(bytes) {
+            if text.trim() == "null" {
+                // The JSON document `null` is not SQL NULL: written as the string "null".
+                return serde_json::value::to_raw_value(&text)
+                    .map(Some)
+                    .map_err(|e| Error::io("writing JSON", e.into()));
+            }
+            if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
+                if let Ok(raw) = RawValue::from_string(text) {
+                    return Ok(Some(raw));
+                }
+            }
+        }
+    }
+    match cell_value(table, column, cell, encoding)? {
+        Some(v) => serde_json::value::to_raw_value(&v)
+            .map(Some)
+            .map_err(|e| Error::io("writing JSON", e.into())),
+        None => Ok(None),
+    }
+}
+
+/// Streams the selection as a JSON array (or, with `lines`, one object per line).
 ///
 /// # Errors
 /// Write failures, and text not valid in the dump's encoding.
@@ -130,18 +180,21 @@ pub fn write(
     schema: &Schema,
     selection: &Selection,
     encoding: TextEncoding,
+    lines: bool,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::io("writing JSON", e);
-    out.write_all(b"[").map_err(io)?;
+    if !lines {
+        out.write_all(b"[").map_err(io)?;
+    }
     let mut first = true;
     for st in &selection.tables {
         let table = &schema.tables[st.table];
         let (app, model) = app_and_model(&table.name.name);
         for sr in &st.rows {
-            let mut data = Map::new();
+            let mut data = IndexMap::new();
             for (c, cell) in sr.row.cells.iter().enumerate() {
-                if let Some(v) = cell_value(table, c, cell, encoding)? {
-                    data.insert(table.columns[c].name.clone(), v);
+                if let Some(v) = cell_raw(table, c, cell, encoding, lines)? {
+                    data.insert(table.columns[c].name.as_str(), v);
                 }
             }
             let pk = match &table.primary_key {
@@ -161,25 +214,30 @@ pub fn write(
                 Reason::Descendant { fk } => ("descendant", fk_json(schema, fk)),
                 Reason::Ancestor { fk } => ("ancestor", fk_json(schema, fk)),
             };
-            let mut obj = Map::new();
-            obj.insert("table".into(), Value::String(table.name.to_string()));
-            obj.insert(
-                "app".into(),
-                app.map_or(Value::Null, |a| Value::String(a.into())),
-            );
-            obj.insert("model".into(), Value::String(model.into()));
-            obj.insert("pk".into(), pk);
-            obj.insert("reason".into(), Value::String(reason.into()));
-            obj.insert("via".into(), via);
-            obj.insert("data".into(), Value::Object(data));
-            out.write_all(if first { b"\n" } else { b",\n" })
-                .map_err(io)?;
+            let obj = RowObject {
+                table: table.name.to_string(),
+                app,
+                model,
+                pk,
+                reason,
+                via,
+                data,
+            };
+            if !lines {
+                out.write_all(if first { b"\n" } else { b",\n" })
+                    .map_err(io)?;
+            }
             first = false;
-            serde_json::to_writer(&mut *out, &Value::Object(obj)).map_err(|e| io(e.into()))?;
+            serde_json::to_writer(&mut *out, &obj).map_err(|e| io(e.into()))?;
+            if lines {
+                out.write_all(b"\n").map_err(io)?;
+            }
         }
     }
-    out.write_all(if first { b"]\n" } else { b"\n]\n" })
-        .map_err(io)?;
+    if !lines {
+        out.write_all(if first { b"]\n" } else { b"\n]\n" })
+            .map_err(io)?;
+    }
     Ok(())
 }
 
