@@ -6,7 +6,7 @@
 //! it, borrowing from the window when the text needs no decoding and using a reused scratch
 //! buffer otherwise.
 
-use super::lexer::{is_space, is_word_byte, skip_inside, skip_quoted, unescape_into};
+use super::lexer::{find2, is_space, is_word_byte, skip_inside, skip_quoted, unescape_into};
 use super::lexer::{Lex, LexError, LexResult, Tok, Tokens};
 use crate::error::Result;
 use crate::row::{CellRef, RowAccess};
@@ -176,14 +176,25 @@ pub fn scan_tuple(
         if b == b')' && fields.is_empty() {
             return Ok(Lex::Done(i + 1));
         }
-        i = match value(buf, i, eof, fields)? {
-            Lex::Done(i) => i,
-            Lex::More => return Ok(Lex::More),
+        // Fast paths for the common values: a plain string, a plain integer.
+        let quick = match b {
+            b'\'' => quick_string(buf, i, fields),
+            b'0'..=b'9' => quick_integer(buf, i, fields),
+            _ => None,
         };
-        i = match skip_inside(buf, i, exec, eof)? {
-            Lex::Done(i) => i,
-            Lex::More => return Ok(Lex::More),
+        i = match quick {
+            Some(end) => end,
+            None => match value(buf, i, eof, fields)? {
+                Lex::Done(i) => i,
+                Lex::More => return Ok(Lex::More),
+            },
         };
+        if !matches!(buf.get(i), Some(b',' | b')')) {
+            i = match skip_inside(buf, i, exec, eof)? {
+                Lex::Done(i) => i,
+                Lex::More => return Ok(Lex::More),
+            };
+        }
         match buf.get(i) {
             Some(b',') => i += 1,
             Some(b')') => return Ok(Lex::Done(i + 1)),
@@ -196,6 +207,53 @@ pub fn scan_tuple(
             None => return bad(open, "unterminated row"),
         }
     }
+}
+
+/// A `'…'` string wholly in the window: pushes it and returns the offset after it; `None`
+/// leaves every other case (window end, errors) to the general path.
+#[inline]
+fn quick_string(buf: &[u8], i: usize, fields: &mut Vec<Field>) -> Option<usize> {
+    let mut j = i + 1;
+    let mut escaped = false;
+    loop {
+        let k = find2(buf, j, b'\'', b'\\')?;
+        let next = *buf.get(k + 1)?;
+        if buf[k] == b'\\' {
+            escaped = true;
+            j = k + 2;
+        } else if next == b'\'' {
+            escaped = true;
+            j = k + 2;
+        } else {
+            fields.push(Field {
+                start: i + 1,
+                end: k,
+                kind: if escaped {
+                    Kind::Escaped(b'\'')
+                } else {
+                    Kind::Plain
+                },
+            });
+            return Some(k + 1);
+        }
+    }
+}
+
+/// Digits followed by `,` or `)`: pushes them and returns the offset after them; `None` for
+/// anything else (signs, fractions, exponents, hex, the window end).
+#[inline]
+fn quick_integer(buf: &[u8], i: usize, fields: &mut Vec<Field>) -> Option<usize> {
+    let n = buf[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let end = i + n;
+    if !matches!(buf.get(end), Some(b',' | b')')) {
+        return None;
+    }
+    fields.push(Field {
+        start: i,
+        end,
+        kind: Kind::Plain,
+    });
+    Some(end)
 }
 
 /// A byte for a message.
@@ -345,15 +403,15 @@ fn valid_digits(d: &[u8], hex: bool) -> bool {
 }
 
 fn number(buf: &[u8], i: usize, eof: bool, fields: &mut Vec<Field>) -> LexResult<usize> {
-    let n = buf[i..]
-        .iter()
-        .take_while(|&&c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-        .count();
+    let is_num = |c: &u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-');
+    let n = buf[i..].iter().take_while(|c| is_num(c)).count();
     let end = i + n;
     if end == buf.len() && !eof {
         return Ok(Lex::More);
     }
-    if !is_number(&buf[i..end]) {
+    // Plain integers (most numbers of a dump) need no second look.
+    let digits = buf[i..end].iter().all(u8::is_ascii_digit);
+    if !digits && !is_number(&buf[i..end]) {
         return bad(
             i,
             format!(
