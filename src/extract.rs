@@ -438,19 +438,40 @@ impl TableReader for SegmentReader<'_> {
         &mut self,
         schema: &Schema,
         table: TableId,
+        backwards: bool,
         sink: &mut dyn RowSink,
     ) -> Result<()> {
         if self.file.is_none() {
             self.file = Some(self.input.reopen()?);
         }
         let file = self.file.as_mut().expect("opened above");
-        for seg in &self.by_table[table] {
+        let trace = std::env::var_os("DBSALVAGE_TRACE").is_some();
+        let started = Clock::now();
+        let bytes: u64 = self.by_table[table].iter().map(|s| s.end - s.start).sum();
+        let segments: Box<dyn Iterator<Item = &Segment>> = if backwards {
+            Box::new(self.by_table[table].iter().rev())
+        } else {
+            Box::new(self.by_table[table].iter())
+        };
+        for seg in segments {
+            if backwards && self.reader.rescan_backwards(file, schema, seg, sink)? {
+                continue;
+            }
             file.seek(SeekFrom::Start(seg.start))
                 .map_err(|e| Error::io("re-reading the dump", e))?;
             let mut limited = (&mut *file).take(seg.end - seg.start);
             let limited: &mut dyn Read = &mut limited;
             let mut stream = ByteStream::new(limited, seg.start);
             self.reader.rescan(&mut stream, schema, seg, sink)?;
+        }
+        if trace {
+            eprintln!(
+                "dbsalvage: re-read {}{} ({}) in {:.2}s",
+                schema.tables[table].name,
+                if backwards { " backwards" } else { "" },
+                human_bytes(bytes),
+                started.elapsed().as_secs_f64()
+            );
         }
         Ok(())
     }

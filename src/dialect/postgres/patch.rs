@@ -106,7 +106,8 @@ pub fn literal(out: &mut Vec<u8>, class: TypeClass, cell: &Cell) {
                 }
                 out.push(b'\'');
             }
-            TypeClass::Integer | TypeClass::Numeric | TypeClass::Float if is_plain_number(v) => {
+            // Floats stay quoted: a bare `-0` would be read as the integer 0 (and lose its sign).
+            TypeClass::Integer | TypeClass::Numeric if is_plain_number(v) => {
                 out.extend_from_slice(v);
             }
             TypeClass::Boolean if &v[..] == b"t" => out.extend_from_slice(b"true"),
@@ -568,7 +569,8 @@ mod tests {
         assert_eq!(lit(TypeClass::Text, b"it's"), "'it''s'");
         assert_eq!(lit(TypeClass::Text, b"back\\slash"), "'back\\slash'");
         assert_eq!(lit(TypeClass::Integer, b"-42"), "-42");
-        assert_eq!(lit(TypeClass::Float, b"1e+308"), "1e+308");
+        assert_eq!(lit(TypeClass::Float, b"1e+308"), "'1e+308'");
+        assert_eq!(lit(TypeClass::Float, b"-0"), "'-0'");
         assert_eq!(lit(TypeClass::Float, b"NaN"), "'NaN'");
         assert_eq!(
             lit(TypeClass::Numeric, b"1; DROP TABLE x"),
