@@ -31,7 +31,6 @@ use serde_json::Value;
 use support::mariadb::{self, diff_contents, Contents, MariaDb, TableContents};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/mysql/fixtures");
-const SAKILA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets/sakila");
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -79,8 +78,9 @@ fn load_fixture_files(server: &MariaDb, fx: &Fixture) {
 
 /// Loads the shared Sakila files (they create the `sakila` database themselves).
 fn load_sakila(server: &MariaDb, _fx: &Fixture) {
+    let dir = support::shared_dataset("sakila");
     for file in ["sakila-schema.sql", "sakila-data.sql"] {
-        let path = Path::new(SAKILA).join(file);
+        let path = dir.join(file);
         let sql = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
         server.run_script("", &unwrap_version_comments(&sql));
     }
@@ -778,7 +778,7 @@ fn round_trip(fx: &Fixture) {
         return;
     }
     if fx.name == SAKILA_FIXTURE.name
-        && !support::server_available("the Sakila dataset", Path::new(SAKILA))
+        && !support::server_available("the Sakila dataset", &support::shared_dataset("sakila"))
     {
         return;
     }
