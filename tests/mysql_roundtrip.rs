@@ -44,6 +44,8 @@ struct Fixture {
     db: &'static str,
     /// Creates `db` with its old rows.
     load: fn(&MariaDb, &Fixture),
+    /// The shared data set `load` reads (see `support::shared_dataset`), if any.
+    dataset: Option<&'static str>,
     /// `--since`.
     since: &'static str,
     /// More `dbsalvage extract` arguments (`--created-column`, `--timezone`).
@@ -77,8 +79,8 @@ fn load_fixture_files(server: &MariaDb, fx: &Fixture) {
 }
 
 /// Loads the shared Sakila files (they create the `sakila` database themselves).
-fn load_sakila(server: &MariaDb, _fx: &Fixture) {
-    let dir = support::shared_dataset("sakila");
+fn load_sakila(server: &MariaDb, fx: &Fixture) {
+    let dir = support::shared_dataset(fx.dataset.unwrap());
     for file in ["sakila-schema.sql", "sakila-data.sql"] {
         let path = dir.join(file);
         let sql = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
@@ -123,6 +125,7 @@ const DJANGO: Fixture = Fixture {
     name: "django",
     db: "app",
     load: load_fixture_files,
+    dataset: None,
     since: "2025-06-01 00:00:00",
     args: &[],
     server_args: &["--default-time-zone=+05:45"],
@@ -144,6 +147,7 @@ const SAKILA_FIXTURE: Fixture = Fixture {
     name: "sakila",
     db: "sakila",
     load: load_sakila,
+    dataset: Some("sakila"),
     since: "2020-01-01 00:00:00",
     args: &[
         "--created-column",
@@ -173,6 +177,7 @@ const TYPES: Fixture = Fixture {
     name: "types",
     db: "types",
     load: load_fixture_files,
+    dataset: None,
     since: "2025-06-01 00:00:00",
     args: &[
         "--timezone",
@@ -563,16 +568,7 @@ fn check_json(
 }
 
 fn excerpt_json(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > 300 {
-        let mut end = 300;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}…", &s[..end])
-    } else {
-        s
-    }
+    mariadb::excerpt(v.to_string().as_bytes(), 300)
 }
 
 /// The JSON with `db.` removed from table names, entries sorted: what must not depend on the
@@ -609,6 +605,25 @@ fn normalized_json(json: &Value, fx: &Fixture) -> Vec<String> {
     out
 }
 
+/// The same review file from another flavor of the same dump (both [`normalized_json`]).
+fn same_json(reference: &[String], other: &[String]) -> Result<(), String> {
+    if reference == other {
+        return Ok(());
+    }
+    let only = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter()
+            .filter(|x| !b.contains(x))
+            .take(5)
+            .map(|s| mariadb::excerpt(s.as_bytes(), 400))
+            .collect()
+    };
+    Err(format!(
+        "the JSON differs from the default dump's (same data, other syntax):\n  only in default: {:#?}\n  only here: {:#?}",
+        only(reference, other),
+        only(other, reference)
+    ))
+}
+
 // ---------------------------------------------------------------------------------------------
 // The round trip
 
@@ -621,13 +636,9 @@ struct Report {
 }
 
 impl Report {
-    fn check(&mut self, step: &str, result: Result<(), String>) -> bool {
-        match result {
-            Ok(()) => true,
-            Err(e) => {
-                self.failures.push(format!("[{step}] {e}"));
-                false
-            }
+    fn check(&mut self, step: &str, result: Result<(), String>) {
+        if let Err(e) = result {
+            self.failures.push(format!("[{step}] {e}"));
         }
     }
 
@@ -773,14 +784,52 @@ fn no_backslash_escapes(
     )
 }
 
+/// The fixture itself must make sense, or nothing the round trip checks means anything: it adds
+/// rows, damages old ones, has its triggers, and the damage leaves the new rows as inserted
+/// (else EXPECTED would ask for values no dump holds).
+fn assert_fixture_sound(
+    fx: &Fixture,
+    baseline: &Contents,
+    expected: &Contents,
+    current: &Contents,
+    triggers: &[String],
+) {
+    assert!(
+        diff_contents(baseline, expected).is_some(),
+        "fixture adds no rows"
+    );
+    assert!(
+        diff_contents(current, expected).is_some(),
+        "fixture damages nothing"
+    );
+    assert_eq!(triggers.len(), fx.triggers, "triggers: {triggers:#?}");
+    for (name, table) in &expected.0 {
+        let new = TableContents {
+            rows: table
+                .rows_not_in(&baseline.0[name])
+                .into_iter()
+                .cloned()
+                .collect(),
+            ..table.clone()
+        };
+        let lost = new.rows_not_in(&current.0[name]);
+        assert!(
+            lost.is_empty(),
+            "fixture: damage.sql changed new rows of {name}: {:?}",
+            lost.iter().map(|r| table.render_row(r)).collect::<Vec<_>>()
+        );
+    }
+}
+
 fn round_trip(fx: &Fixture) {
     if !mariadb::available() {
         return;
     }
-    if fx.name == SAKILA_FIXTURE.name
-        && !support::server_available("the Sakila dataset", &support::shared_dataset("sakila"))
-    {
-        return;
+    if let Some(name) = fx.dataset {
+        let dir = support::shared_dataset(name);
+        if !support::server_available(&format!("the {name} data set"), &dir) {
+            return;
+        }
     }
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("mysql-roundtrip")
@@ -809,34 +858,7 @@ fn round_trip(fx: &Fixture) {
     let current = server.table_contents(fx.db);
     let triggers = server.triggers("baseline");
     report.time("fixture loaded");
-    // The fixture itself must make sense, or nothing below means anything.
-    assert!(
-        diff_contents(&baseline, &expected).is_some(),
-        "fixture adds no rows"
-    );
-    assert!(
-        diff_contents(&current, &expected).is_some(),
-        "fixture damages nothing"
-    );
-    assert_eq!(triggers.len(), fx.triggers, "triggers: {triggers:#?}");
-    // The damage touches old rows only: the new rows are in the current database as inserted
-    // (else EXPECTED would ask for values no dump holds).
-    for (name, table) in &expected.0 {
-        let new = TableContents {
-            rows: table
-                .rows_not_in(&baseline.0[name])
-                .into_iter()
-                .cloned()
-                .collect(),
-            ..table.clone()
-        };
-        let lost = new.rows_not_in(&current.0[name]);
-        assert!(
-            lost.is_empty(),
-            "fixture: damage.sql changed new rows of {name}: {:?}",
-            lost.iter().map(|r| table.render_row(r)).collect::<Vec<_>>()
-        );
-    }
+    assert_fixture_sound(fx, &baseline, &expected, &current, &triggers);
     let new_rows = NewRows::between(&baseline, &expected);
     eprintln!(
         "{}: {} rows in EXPECTED, {} new",
@@ -866,7 +888,7 @@ fn round_trip(fx: &Fixture) {
         let extracted = match extract(fx, *flavor, dump, &artifacts) {
             Ok(e) => e,
             Err(e) => {
-                report.failures.push(format!("[{step}] {e}"));
+                report.check(&step, Err(e));
                 continue;
             }
         };
@@ -877,21 +899,7 @@ fn round_trip(fx: &Fixture) {
         let normalized = normalized_json(&extracted.json, fx);
         match &default_json {
             None => default_json = Some(normalized),
-            Some(reference) if *reference != normalized => {
-                let only = |a: &Vec<String>, b: &Vec<String>| -> Vec<String> {
-                    a.iter()
-                        .filter(|x| !b.contains(x))
-                        .take(5)
-                        .map(|s| s.chars().take(400).collect())
-                        .collect()
-                };
-                report.failures.push(format!(
-                    "[{step}] the JSON differs from the default dump's (same data, other syntax):\n  only in default: {:#?}\n  only here: {:#?}",
-                    only(reference, &normalized),
-                    only(&normalized, reference)
-                ));
-            }
-            Some(_) => {}
+            Some(reference) => report.check(&step, same_json(reference, &normalized)),
         }
         report.check(
             &step,
