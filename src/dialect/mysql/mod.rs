@@ -177,6 +177,17 @@ struct Scan<'k> {
 impl Scan<'_> {
     fn run<R: Read>(&mut self, input: &mut ByteStream<R>) -> Result<()> {
         let mut eof = false;
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        let head = look(input, &mut eof, |w, eof| {
+            Ok(if w.len() < BOM.len() && !eof {
+                Lex::More
+            } else {
+                Lex::Done(w.starts_with(BOM))
+            })
+        })?;
+        if head {
+            input.consume(BOM.len());
+        }
         loop {
             let info = &mut self.info;
             let at = look(input, &mut eof, |w, eof| {

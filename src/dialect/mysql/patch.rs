@@ -8,7 +8,7 @@
 //! -- per table, parents first:
 //! CREATE TEMPORARY TABLE stage (seq … PRIMARY KEY) SELECT <columns> FROM t LIMIT 0;
 //! INSERT INTO stage (seq, <columns>) VALUES (1, …), (2, …);        -- ≤ 1000 rows, ≤ 4 MB
-//! DELETE s FROM stage AS s WHERE EXISTS (SELECT 1 FROM t WHERE t.pk = s.pk);
+//! DELETE FROM stage WHERE EXISTS (SELECT 1 FROM t WHERE t.pk = stage.pk);
 //! INSERT INTO t (<columns>) SELECT <columns> FROM stage ORDER BY seq;
 //! DROP TEMPORARY TABLE stage;
 //! COMMIT;
@@ -180,6 +180,14 @@ struct Plan<'a> {
 }
 
 impl Plan<'_> {
+    /// Column names, unquoted, for comments.
+    fn column_list_of(&self, cols: &[usize]) -> String {
+        cols.iter()
+            .map(|&c| self.table.columns[c].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn column_list(&self, prefix: &str) -> String {
         self.columns
             .iter()
@@ -417,13 +425,15 @@ fn write_table(w: &mut Out<'_>, p: &Plan<'_>, st: &SelectedTable, charset: &str)
         w.put(&stmt)?;
     }
 
-    // Forget the rows the database has.
+    // Forget the rows the database has. (Single-table DELETE naming the staging table in full:
+    // the multi-table form resolves its alias in the default database, which a patch of a
+    // multi-database dump may not have.)
     let matching = match &p.key {
-        Some(k) => p.equal(k, "`t`", "`s`", false),
-        None => p.equal(&p.columns, "`t`", "`s`", true),
+        Some(k) => p.equal(k, "`t`", &p.stage, false),
+        None => p.equal(&p.columns, "`t`", &p.stage, true),
     };
     w.line(&format!(
-        "DELETE `s` FROM {} AS `s` WHERE EXISTS (SELECT 1 FROM {} AS `t` WHERE {matching});",
+        "DELETE FROM {} WHERE EXISTS (SELECT 1 FROM {} AS `t` WHERE {matching});",
         p.stage, p.name
     ))?;
 
@@ -496,15 +506,6 @@ fn write_table(w: &mut Out<'_>, p: &Plan<'_>, st: &SelectedTable, charset: &str)
     Ok(true)
 }
 
-impl Plan<'_> {
-    fn column_list_of(&self, cols: &[usize]) -> String {
-        cols.iter()
-            .map(|&c| self.table.columns[c].name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// Verifies every foreign key of the rows inserted while FOREIGN_KEY_CHECKS was off.
 fn write_fk_checks(w: &mut Out<'_>, ctx: &PatchContext<'_>, p: &Plan<'_>) -> Result<()> {
     for (_, fk) in ctx.schema.outgoing(p.id) {
@@ -547,4 +548,265 @@ fn write_fk_checks(w: &mut Out<'_>, ctx: &PatchContext<'_>, p: &Plan<'_>) -> Res
         ))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::DumpInfo;
+    use crate::row::Row;
+    use crate::schema::{Column, ForeignKeyDecl, SchemaBuilder, TableName};
+    use crate::select::{Reason, SelectedRow, Selection};
+
+    fn lit(class: TypeClass, cell: Cell) -> String {
+        let mut out = Vec::new();
+        literal(&mut out, class, &cell, "utf8mb4");
+        String::from_utf8(out).unwrap()
+    }
+
+    fn v(b: &[u8]) -> Cell {
+        Cell::Value(b.into())
+    }
+
+    #[test]
+    fn literals_never_hold_a_backslash_or_a_bare_quote() {
+        use TypeClass::*;
+        let cases: &[(TypeClass, Cell, &str)] = &[
+            (Integer, Cell::Null, "NULL"),
+            (Integer, Cell::Absent, "DEFAULT"),
+            (Integer, v(b"-42"), "-42"),
+            (Numeric, v(b"99999999.99"), "99999999.99"),
+            (Float, v(b"1e308"), "1e308"),
+            (
+                Float,
+                v(b"2.2250738585072014e-308"),
+                "2.2250738585072014e-308",
+            ),
+            (Integer, v(b"1; DROP TABLE x"), "'1; DROP TABLE x'"),
+            (Float, v(b"nan"), "'nan'"),
+            (Text, v(b""), "''"),
+            (
+                Text,
+                v(b"plain text, with \"double\" quotes; -- and /* */ #"),
+                "'plain text, with \"double\" quotes; -- and /* */ #'",
+            ),
+            (Text, v(b"O'Brien"), "_utf8mb4 X'4F27427269656E'"),
+            (Text, v(b"back\\slash"), "_utf8mb4 X'6261636B5C736C617368'"),
+            (Text, v(b"nl\n"), "_utf8mb4 X'6E6C0A'"),
+            (
+                Text,
+                v("caf\u{e9} \u{1f600}".as_bytes()),
+                "_utf8mb4 X'636166C3A920F09F9880'",
+            ),
+            (Json, v(br#"{"a": "b"}"#), r#"'{"a": "b"}'"#),
+            (
+                TimestampSession,
+                v(b"2024-03-01 10:00:00"),
+                "'2024-03-01 10:00:00'",
+            ),
+            (Binary, v(b""), "X''"),
+            (Binary, v(b"\x00\xff\\'"), "X'00FF5C27'"),
+            (Bit, v(b"\x15"), "X'15'"),
+            (Geometry, v(b"\xe6\x10\x00\x00\x01"), "X'E610000001'"),
+        ];
+        for (class, cell, want) in cases {
+            assert_eq!(lit(*class, cell.clone()), *want, "{class:?} {cell:?}");
+        }
+    }
+
+    #[test]
+    fn comments_are_one_line_without_backslash() {
+        assert_eq!(comment_text("a\nb\\! rm -rf\r\u{0}é"), "a?b?! rm -rf??é");
+        assert_eq!(ident("we`ird"), "`we``ird`");
+    }
+
+    fn column(name: &str, class: TypeClass) -> Column {
+        Column::new(name, "t", class)
+    }
+
+    /// customer(id PK, name, created, gen GENERATED) with a trigger; note(no key) referencing it.
+    fn fixture(cycle: bool) -> (crate::schema::Schema, Selection) {
+        let mut b = SchemaBuilder::new();
+        let mut gen = column("gen", TypeClass::Integer);
+        gen.generated = true;
+        b.add_table(Table {
+            name: TableName::new(None, "customer"),
+            columns: vec![
+                column("id", TypeClass::Integer),
+                column("name", TypeClass::Text),
+                column("created", TypeClass::Timestamp),
+                gen,
+            ],
+            primary_key: Some(vec![0]),
+            unique_keys: vec![],
+            partition_of: None,
+            is_partitioned: false,
+            triggers: vec!["customer_bi".into()],
+        });
+        b.add_table(Table {
+            name: TableName::new(None, "note"),
+            columns: vec![
+                column("customer_id", TypeClass::Integer),
+                column("body", TypeClass::Text),
+            ],
+            primary_key: None,
+            unique_keys: vec![],
+            partition_of: None,
+            is_partitioned: false,
+            triggers: vec![],
+        });
+        b.add_foreign_key(ForeignKeyDecl {
+            name: "fk_note".into(),
+            child: TableName::new(None, "note"),
+            child_columns: vec!["customer_id".into()],
+            parent: TableName::new(None, "customer"),
+            parent_columns: vec!["id".into()],
+            deferrable: false,
+        });
+        let schema = b.finish().unwrap();
+        let row = |cells: Vec<Cell>, offset| SelectedRow {
+            row: Row {
+                cells: cells.into_boxed_slice(),
+                offset,
+            },
+            reason: Reason::Root,
+        };
+        let selection = Selection {
+            tables: vec![
+                crate::select::SelectedTable {
+                    table: 0,
+                    rows: vec![
+                        row(
+                            vec![v(b"1"), v(b"O'Brien"), v(b"2024-01-01 00:00:00"), v(b"2")],
+                            10,
+                        ),
+                        row(
+                            vec![v(b"2"), Cell::Null, v(b"2024-01-02 00:00:00"), Cell::Absent],
+                            20,
+                        ),
+                    ],
+                },
+                crate::select::SelectedTable {
+                    table: 1,
+                    rows: vec![row(vec![v(b"1"), v(b"hi \\ there")], 30)],
+                },
+            ],
+            unordered_fks: if cycle { vec![0] } else { vec![] },
+            dangling: vec![],
+            rereads: 0,
+        };
+        (schema, selection)
+    }
+
+    fn patch(cycle: bool, info: &DumpInfo) -> String {
+        let (schema, selection) = fixture(cycle);
+        let ctx = PatchContext {
+            schema: &schema,
+            info,
+            selection: &selection,
+            source_name: "dump\\n.sql\n-- x",
+            since: "2024-01-01",
+        };
+        let mut out = Vec::new();
+        MysqlPatch.write(&mut out, &ctx).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn patch_shape() {
+        let info = DumpInfo {
+            encoding: Some("latin1".into()),
+            time_zone: Some("+00:00".into()),
+            ..DumpInfo::default()
+        };
+        let p = patch(false, &info);
+        assert!(!p.contains('\\'), "{p}");
+        for line in p.lines() {
+            assert!(
+                line.starts_with("--")
+                    || line.is_empty()
+                    || line.ends_with(';')
+                    || line.ends_with(',')
+                    || line.ends_with("VALUES"),
+                "{line}"
+            );
+        }
+        let expect = [
+            "SET NAMES latin1;",
+            "SET TIME_ZONE = '+00:00';",
+            "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION';",
+            "START TRANSACTION;",
+            "CREATE TEMPORARY TABLE `_dbsalvage_stage_1` (`_dbsalvage_seq` BIGINT UNSIGNED NOT NULL DEFAULT 0 PRIMARY KEY) SELECT `id`, `name`, `created` FROM `customer` LIMIT 0;",
+            "INSERT INTO `_dbsalvage_stage_1` (`_dbsalvage_seq`, `id`, `name`, `created`) VALUES\n(1,1,_latin1 X'4F27427269656E','2024-01-01 00:00:00'),\n(2,2,NULL,'2024-01-02 00:00:00');",
+            "DELETE FROM `_dbsalvage_stage_1` WHERE EXISTS (SELECT 1 FROM `customer` AS `t` WHERE `t`.`id` = `_dbsalvage_stage_1`.`id`);",
+            "INSERT INTO `customer` (`id`, `name`, `created`) SELECT `id`, `name`, `created` FROM `_dbsalvage_stage_1` WHERE `_dbsalvage_seq` = 2;",
+            "UPDATE `customer` AS `t` JOIN `_dbsalvage_stage_1` AS `s` ON `t`.`id` = `s`.`id` SET `t`.`name` = `s`.`name`, `t`.`created` = `s`.`created` WHERE `s`.`_dbsalvage_seq` = 2 AND NOT (CAST(`t`.`name` AS BINARY) <=> CAST(`s`.`name` AS BINARY) AND `t`.`created` <=> `s`.`created`);",
+            "DROP TEMPORARY TABLE `_dbsalvage_stage_1`;",
+            "DELETE FROM `_dbsalvage_stage_2` WHERE EXISTS (SELECT 1 FROM `note` AS `t` WHERE `t`.`customer_id` <=> `_dbsalvage_stage_2`.`customer_id` AND `t`.`body` <=> `_dbsalvage_stage_2`.`body`);",
+            "INSERT INTO `note` (`customer_id`, `body`) SELECT `customer_id`, `body` FROM `_dbsalvage_stage_2` ORDER BY `_dbsalvage_seq`;",
+            "COMMIT;",
+        ];
+        let mut at = 0;
+        for e in expect {
+            let found = p[at..]
+                .find(e)
+                .unwrap_or_else(|| panic!("missing or out of order: {e}\n{p}"));
+            at += found + e.len();
+        }
+        assert!(!p.contains("FOREIGN_KEY_CHECKS"));
+        assert!(p.contains("-- Source: dump?n.sql?-- x\n"), "{p}");
+    }
+
+    #[test]
+    fn cycles_turn_checks_off_and_verify_before_commit() {
+        let p = patch(true, &DumpInfo::default());
+        assert!(p.contains("SET NAMES utf8mb4;"));
+        assert!(!p.contains("SET TIME_ZONE"));
+        let off = p.find("SET FOREIGN_KEY_CHECKS = 0;").unwrap();
+        let check = p.find("SET @dbsalvage_check = (SELECT 1 FROM (SELECT 1 AS `x` UNION ALL SELECT 2) AS `two` WHERE EXISTS (SELECT 1 FROM `_dbsalvage_stage_2` AS `s` WHERE `s`.`customer_id` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `customer` AS `r` WHERE `r`.`id` = `s`.`customer_id`)));").unwrap();
+        let drop = p
+            .find("DROP TEMPORARY TABLE `_dbsalvage_stage_2`;")
+            .unwrap();
+        let commit = p.find("COMMIT;").unwrap();
+        let on = p
+            .find("SET FOREIGN_KEY_CHECKS = @dbsalvage_fk_checks;")
+            .unwrap();
+        assert!(
+            off < check && check < drop && drop < commit && commit < on,
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn batches_respect_row_and_byte_caps() {
+        let (schema, mut selection) = fixture(false);
+        let template = selection.tables[1].rows[0].clone();
+        selection.tables[1].rows = (0..2500)
+            .map(|i| {
+                let mut r = template.clone();
+                r.row.offset = i;
+                r
+            })
+            .collect();
+        // One huge row of its own.
+        selection.tables[1].rows[10].row.cells[1] = v(&vec![b'x'; BATCH_BYTES]);
+        let info = DumpInfo::default();
+        let ctx = PatchContext {
+            schema: &schema,
+            info: &info,
+            selection: &selection,
+            source_name: "d",
+            since: "s",
+        };
+        let mut out = Vec::new();
+        MysqlPatch.write(&mut out, &ctx).unwrap();
+        let p = String::from_utf8(out).unwrap();
+        let inserts: Vec<&str> = p
+            .split(";\n")
+            .filter(|s| s.starts_with("INSERT INTO `_dbsalvage_stage_2`"))
+            .collect();
+        let rows: Vec<usize> = inserts.iter().map(|s| s.lines().count() - 1).collect();
+        assert_eq!(rows, [10, 1, 1000, 1000, 489]);
+        assert!(inserts.iter().filter(|s| s.len() > BATCH_BYTES).count() == 1);
+    }
 }

@@ -490,3 +490,22 @@ fn sakila_schema_and_data_read_fully() {
     assert_eq!(addr.cells[7].value().map(<[u8]>::len), Some(25));
     check_rescan(&dump, &r, &delims, &sink.rows);
 }
+
+#[test]
+fn crlf_and_bom_change_nothing() {
+    let (want, _, want_rows) = scan(DEFAULT);
+    let mut crlf = b"\xef\xbb\xbf".to_vec();
+    for &b in DEFAULT {
+        if b == b'\n' {
+            crlf.push(b'\r');
+        }
+        crlf.push(b);
+    }
+    let (got, delims, got_rows) = scan(&crlf);
+    assert_eq!(got.schema.tables, want.schema.tables);
+    assert_eq!(got.info.encoding, want.info.encoding);
+    assert!(got.info.complete);
+    let cells = |rows: &[Rec]| rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>();
+    assert_eq!(cells(&got_rows.rows), cells(&want_rows.rows));
+    check_rescan(&crlf, &got, &delims, &got_rows.rows);
+}

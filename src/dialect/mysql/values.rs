@@ -218,10 +218,8 @@ fn quick_string(buf: &[u8], i: usize, fields: &mut Vec<Field>) -> Option<usize> 
     loop {
         let k = find2(buf, j, b'\'', b'\\')?;
         let next = *buf.get(k + 1)?;
-        if buf[k] == b'\\' {
-            escaped = true;
-            j = k + 2;
-        } else if next == b'\'' {
+        // A backslash escape, or a doubled quote: both two bytes.
+        if buf[k] == b'\\' || next == b'\'' {
             escaped = true;
             j = k + 2;
         } else {
