@@ -119,6 +119,7 @@ pub fn analyse(config: &Config, with_stats: bool) -> Result<Analysis> {
             return Err(locate(e, &input));
         }
     };
+    trace(started, "first pass");
     let schema = scan.schema;
     let info = scan.info;
     if info.tool.is_some() && !info.complete {
@@ -146,6 +147,7 @@ pub fn analyse(config: &Config, with_stats: bool) -> Result<Analysis> {
                 SegmentReader::new(&input, reader.as_ref(), &schema, scan.segments);
             let resolved = select::resolve(&schema, store, &mut table_reader, &config.filter)
                 .map_err(|e| locate(e, &input));
+            trace(started, "closure resolved");
             progress.finish();
             Some(resolved?)
         }
@@ -275,6 +277,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
             .write(out.writer(), &ctx)
             .map_err(|e| retarget(e, out))?;
     }
+    trace(analysis.started, "outputs written");
     if let Some(out) = json_out {
         out.commit()?;
     }
@@ -389,6 +392,16 @@ fn first_pass(
     let bytes = stream.offset();
     let (store, stats) = finder.finish();
     Ok((reader, scan, store, stats, bytes))
+}
+
+/// With `DBSALVAGE_TRACE` set, prints how long the run has taken so far at a named point.
+fn trace(started: Clock, what: &str) {
+    if std::env::var_os("DBSALVAGE_TRACE").is_some() {
+        eprintln!(
+            "dbsalvage: {what} at {:.2}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
 }
 
 /// Fills in the input name and line number of a positioned error.

@@ -253,6 +253,9 @@ impl TableFilter {
 
     /// May rows of this table be selected?
     pub fn allows(&self, name: &crate::schema::TableName) -> bool {
+        if self.include.is_none() && self.exclude.is_none() {
+            return true;
+        }
         let full = name.to_string();
         let hit = |set: &globset::GlobSet| set.is_match(&full) || set.is_match(&name.name);
         self.include.as_ref().is_none_or(hit) && !self.exclude.as_ref().is_some_and(hit)
@@ -365,6 +368,8 @@ pub struct RootFinder<'c> {
 #[derive(Debug, Clone)]
 struct RootPlan {
     root: TableId,
+    /// May the root's rows be selected (`--include/--exclude-table`)?
+    allowed: bool,
     column: usize,
     clock: CellClock,
     map: Option<Vec<usize>>,
@@ -416,6 +421,7 @@ impl<'c> RootFinder<'c> {
                 let root_col = tables[root].column_index(&tables[table].columns[column].name);
                 RootPlan {
                     root,
+                    allowed: self.filter.allows(&tables[root].name),
                     column,
                     clock: CellClock {
                         class: tables[table].columns[column].class,
@@ -500,8 +506,7 @@ impl RowSink for RootFinder<'_> {
                 st.max = Some((t, text()));
             }
         }
-        let allowed = self.filter.allows(&tables[plan.root].name);
-        if allowed && matches!((instant, since), (Instant::At(t), Some(s)) if t > s) {
+        if plan.allowed && matches!((instant, since), (Instant::At(t), Some(s)) if t > s) {
             let columns = tables[plan.root].columns.len();
             let owned = match &plan.map {
                 Some(map) => Mapped { inner: row, map }.to_row(columns)?,
@@ -714,13 +719,7 @@ pub fn resolve(
                 seen[f] = r.version[fks[f].parent];
             }
             let before = r.version[t];
-            let mut sink = SweepSink {
-                r: &mut r,
-                table: t,
-                children: &children,
-                key: Vec::new(),
-                maps: HashMap::new(),
-            };
+            let mut sink = SweepSink::new(&mut r, t, &children);
             reader.read_table(schema, t, false, &mut sink)?;
             rereads += 1;
             if r.version[t] > before {
@@ -741,13 +740,7 @@ pub fn resolve(
                 continue;
             }
             if reader.has_rows(schema, t) {
-                let mut sink = SweepSink {
-                    r: &mut r,
-                    table: t,
-                    children: &[],
-                    key: Vec::new(),
-                    maps: HashMap::new(),
-                };
+                let mut sink = SweepSink::new(&mut r, t, &[]);
                 reader.read_table(schema, t, true, &mut sink)?;
                 rereads += 1;
                 read_any = true;
@@ -790,8 +783,24 @@ struct SweepSink<'a, 's> {
     r: &'a mut Resolver<'s>,
     table: TableId,
     children: &'a [usize],
+    /// Foreign keys referencing this table (where ancestors may be needed).
+    parents: Vec<usize>,
     key: Vec<u8>,
     maps: HashMap<TableId, Vec<usize>>,
+}
+
+impl<'a, 's> SweepSink<'a, 's> {
+    fn new(r: &'a mut Resolver<'s>, table: TableId, children: &'a [usize]) -> Self {
+        let parents = r.schema.incoming(table).map(|(f, _)| f).collect();
+        SweepSink {
+            r,
+            table,
+            children,
+            parents,
+            key: Vec::new(),
+            maps: HashMap::new(),
+        }
+    }
 }
 
 impl RowSink for SweepSink<'_, '_> {
@@ -815,10 +824,11 @@ impl RowSink for SweepSink<'_, '_> {
         }
         // Ancestor?
         if reason.is_none() {
-            for (f, fk) in schema.incoming(self.table) {
+            for &f in &self.parents {
                 if self.r.needed[f].is_empty() {
                     continue;
                 }
+                let fk = &schema.foreign_keys[f];
                 if Key::read(row, &fk.parent_columns, map, &mut self.key)?
                     && self.r.needed[f].contains(self.key.as_slice())
                 {

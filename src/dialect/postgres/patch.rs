@@ -100,9 +100,12 @@ pub fn literal(out: &mut Vec<u8>, class: TypeClass, cell: &Cell) {
         Cell::Null => out.extend_from_slice(b"NULL"),
         Cell::Value(v) => match class {
             TypeClass::Binary => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"'\\x");
-                for b in v.iter() {
-                    out.extend_from_slice(format!("{b:02x}").as_bytes());
+                out.reserve(v.len() * 2 + 1);
+                for &b in v.iter() {
+                    out.push(HEX[usize::from(b >> 4)]);
+                    out.push(HEX[usize::from(b & 15)]);
                 }
                 out.push(b'\'');
             }
