@@ -236,8 +236,8 @@ fn check_boundaries(dump: &[u8], stride: usize) {
 
 #[test]
 fn samples_across_window_boundaries() {
-    check_boundaries(DEFAULT, 7);
-    check_boundaries(HEXBLOB, 11);
+    check_boundaries(DEFAULT, 13);
+    check_boundaries(HEXBLOB, 17);
 }
 
 /// MySQL 8 mysqldump style: one-line extended inserts, `_binary`, generated columns left out
