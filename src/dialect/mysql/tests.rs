@@ -345,10 +345,10 @@ fn unwanted_rows_are_still_parsed() {
 
 #[test]
 fn truncated_inserts_are_errors() {
-    for dump in [DEFAULT, HEXBLOB, MYSQL8] {
+    for (dump, stride) in [(DEFAULT, 3), (HEXBLOB, 3), (MYSQL8, 1)] {
         let (r, _, _) = scan(dump);
         for seg in &r.segments {
-            for cut in (seg.start as usize + 1)..(seg.end as usize) {
+            for cut in ((seg.start as usize + 1)..(seg.end as usize)).step_by(stride) {
                 if dump[..cut].trim_ascii_end().ends_with(b";") {
                     // Between two INSERTs of one segment: a complete prefix.
                     continue;
