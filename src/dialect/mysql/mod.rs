@@ -219,9 +219,9 @@ impl Scan<'_> {
                 continue;
             }
             self.last_insert = None;
-            let delim = self.delim.clone();
+            let delim = &self.delim;
             let (body, next) = look(input, &mut eof, |w, eof| {
-                lexer::statement_end(w, &delim, eof)
+                lexer::statement_end(w, delim, eof)
             })?;
             let start = input.offset();
             let stmt = &input.window()[..body];
