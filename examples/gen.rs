@@ -820,6 +820,8 @@ fn push_u64(out: &mut Vec<u8>, mut v: u64) {
 struct Text<'a> {
     out: &'a mut Vec<u8>,
     esc: &'static [u8; 256],
+    /// Unescaped bytes written so far (the same in both dialects).
+    len: usize,
 }
 
 impl Text<'_> {
@@ -829,18 +831,20 @@ impl Text<'_> {
             .iter()
             .all(|&b| PG_ESC[b as usize] == 0 && MY_ESC[b as usize] == 0));
         self.out.extend_from_slice(s);
+        self.len += s.len();
     }
 
     fn raw(&mut self, s: &[u8]) {
         escape_into(self.out, s, self.esc);
+        self.len += s.len();
     }
 
     /// Prose of about `min..=max` bytes, with the odd special sequence.
     fn prose(&mut self, r: &mut Rng, min: u64, max: u64, special_per_mille: u64) {
         let target = r.range(min, max) as usize;
-        let start = self.out.len();
+        let start = self.len;
         let mut first = true;
-        while self.out.len() - start < target {
+        while self.len - start < target {
             if !first {
                 if r.chance(special_per_mille) {
                     let s = r.pick(SPECIALS);
@@ -935,7 +939,11 @@ impl<'a> RowFmt<'a> {
             Dialect::Postgres => &PG_ESC,
             Dialect::Mysql => &MY_ESC,
         };
-        f(&mut Text { out: self.out, esc });
+        f(&mut Text {
+            out: self.out,
+            esc,
+            len: 0,
+        });
         self.quote();
     }
 
