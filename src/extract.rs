@@ -1,30 +1,32 @@
-//! `dbsalvage extract`: the pipeline from dump to JSON and patch, and its summary.
+//! The pipeline from dump to selection ([`analyse`]), and `dbsalvage extract` on top of it:
+//! outputs, dry run and the end-of-run summary.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::time::Instant as Clock;
 
-use crate::cli::ExtractArgs;
-use crate::dialect::{self, DialectKind, DumpReader, PatchContext, ScanResult, Segment};
+use crate::cli::{DumpArgs, ExtractArgs};
+use crate::dialect::{self, DialectKind, DumpInfo, DumpReader, PatchContext, Segment};
 use crate::emit::json::{self, TextEncoding};
 use crate::emit::OutputFile;
 use crate::error::{Error, Result};
 use crate::input::{Input, InputSpec};
+use crate::progress::Progress;
 use crate::row::RowSink;
 use crate::scan::ByteStream;
 use crate::schema::{Schema, TableId};
-use crate::select::{self, CreatedRules, RootFinder, Selection, TableReader};
+use crate::select::{
+    self, CreatedRules, RootFinder, Selection, TableFilter, TableReader, TableStats,
+};
 use crate::time::{self, Zone};
 
-/// Checked settings for one extraction.
+/// Checked settings for reading a dump and selecting from it.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The dump.
     pub input: InputSpec,
-    /// `--since` as typed (for the patch header).
-    pub since_text: String,
-    /// `--since` in UTC microseconds.
-    pub since: i64,
+    /// `--since` as typed and in UTC microseconds; `None` for `inspect` without it.
+    pub since: Option<(String, i64)>,
     /// `--timezone`.
     pub zone: Zone,
     /// `--created-column` rules.
@@ -33,10 +35,8 @@ pub struct Config {
     pub user_candidates: Vec<String>,
     /// `--dialect`.
     pub dialect: Option<DialectKind>,
-    /// `--sql`.
-    pub sql: Option<PathBuf>,
-    /// `--json`.
-    pub json: Option<PathBuf>,
+    /// `--include-table` / `--exclude-table`.
+    pub filter: TableFilter,
     /// `--spool-dir`.
     pub spool_dir: Option<PathBuf>,
     /// `--quiet`.
@@ -44,16 +44,18 @@ pub struct Config {
 }
 
 impl Config {
-    /// Validates the command line.
+    /// Validates the options shared by the commands that read a dump.
     ///
     /// # Errors
-    /// A bad `--since`, `--timezone` or `--created-column`.
-    pub fn from_args(args: &ExtractArgs) -> Result<Config> {
-        let zone = time::parse_zone(&args.timezone)?;
-        let since = time::parse_since(&args.since, &zone)?;
+    /// A bad `--since`, `--timezone`, `--created-column` or table pattern.
+    pub fn new(dump: &DumpArgs, since: Option<&str>) -> Result<Config> {
+        let zone = time::parse_zone(&dump.timezone)?;
+        let since = since
+            .map(|s| time::parse_since(s, &zone).map(|t| (s.to_string(), t)))
+            .transpose()?;
         let mut explicit = Vec::new();
         let mut candidates = Vec::new();
-        for spec in &args.created_column {
+        for spec in &dump.created_column {
             match spec.split_once('=') {
                 Some((t, c)) if !t.trim().is_empty() && !c.trim().is_empty() => {
                     explicit.push((t.trim().to_string(), c.trim().to_string()));
@@ -67,18 +69,117 @@ impl Config {
             }
         }
         Ok(Config {
-            input: InputSpec::from_arg(args.input.as_deref()),
-            since_text: args.since.clone(),
+            input: InputSpec::from_arg(dump.input.as_deref()),
             since,
             zone,
             rules: CreatedRules::new(explicit, candidates.clone()),
             user_candidates: candidates,
-            dialect: args.dialect,
-            sql: args.sql.clone(),
-            json: args.json.clone(),
-            spool_dir: args.spool_dir.clone(),
-            quiet: args.quiet,
+            dialect: dump.dialect,
+            filter: TableFilter::new(&dump.include_table, &dump.exclude_table)?,
+            spool_dir: dump.spool_dir.clone(),
+            quiet: dump.quiet,
         })
+    }
+}
+
+/// What reading a dump (and, with `--since`, selecting from it) found.
+pub struct Analysis {
+    /// The opened input (kept: error positions are resolved by re-reading it).
+    pub input: Input,
+    /// The dialect's reader.
+    pub reader: Box<dyn DumpReader>,
+    /// The schema.
+    pub schema: Schema,
+    /// Dump-wide facts.
+    pub info: DumpInfo,
+    /// The selection, when `--since` was given.
+    pub selection: Option<Selection>,
+    /// Per dump table (leaves separately) row counts and created ranges, when asked for.
+    pub stats: Option<Vec<TableStats>>,
+    /// Decompressed bytes read.
+    pub bytes: u64,
+    /// When the run started.
+    pub started: Clock,
+}
+
+/// Reads the dump once, then (with `--since`) resolves the closure.
+///
+/// # Errors
+/// Bad input (exit 2) and I/O failures (exit 1).
+pub fn analyse(config: &Config, with_stats: bool) -> Result<Analysis> {
+    let started = Clock::now();
+    let mut input = Input::open(&config.input, config.spool_dir.as_deref())?;
+    let total = if input.gzip { None } else { input.stored_size };
+    let progress = Progress::new(!config.quiet, total);
+    let result = first_pass(config, &mut input, with_stats, &progress);
+    let (reader, scan, store, stats, bytes) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            progress.finish();
+            return Err(locate(e, &input));
+        }
+    };
+    let schema = scan.schema;
+    let info = scan.info;
+    if info.tool.is_some() && !info.complete {
+        progress.finish();
+        // A dump tool's header promises its end marker: without it the dump was cut short.
+        return Err(locate(
+            Error::syntax(
+                bytes,
+                format!(
+                    "the dump ends before {}'s end-of-dump marker: it is truncated",
+                    info.tool.as_deref().unwrap_or("the dump tool")
+                ),
+            ),
+            &input,
+        ));
+    }
+    if let Err(e) = config.rules.validate(&schema, &config.user_candidates) {
+        progress.finish();
+        return Err(e);
+    }
+    let selection = match config.since {
+        Some(_) => {
+            progress.message("following foreign keys");
+            let mut table_reader =
+                SegmentReader::new(&input, reader.as_ref(), &schema, scan.segments);
+            let resolved = select::resolve(&schema, store, &mut table_reader, &config.filter)
+                .map_err(|e| locate(e, &input));
+            progress.finish();
+            Some(resolved?)
+        }
+        None => {
+            progress.finish();
+            None
+        }
+    };
+    Ok(Analysis {
+        input,
+        reader,
+        schema,
+        info,
+        selection,
+        stats,
+        bytes,
+        started,
+    })
+}
+
+/// Where an output goes.
+#[derive(Debug, Clone)]
+enum Target {
+    File(PathBuf),
+    Stdout,
+}
+
+impl Target {
+    fn from_path(p: &std::path::Path) -> Target {
+        if p.as_os_str() == "-" {
+            Target::Stdout
+        } else {
+            Target::File(p.to_path_buf())
+        }
     }
 }
 
@@ -91,62 +192,67 @@ pub struct Report {
     pub counts: Vec<(String, usize, usize, usize)>,
     /// Tables whose existing rows the patch recognises by the whole row (no usable key).
     pub whole_row_tables: Vec<String>,
+    /// Tables with rows in the dump but no created column (their new rows are found only
+    /// through references).
+    pub untimed_tables: Vec<String>,
     /// Decompressed bytes read in the first pass.
     pub bytes: u64,
     /// Table re-reads done to resolve the closure.
     pub rereads: usize,
-    /// Warnings (dangling references, skipped statements worth knowing).
+    /// Warnings (dangling references, excluded tables, missing end marker).
     pub warnings: Vec<String>,
     /// Wall time.
     pub seconds: f64,
+    /// Where the patch went (for the "apply with" line).
+    pub sql: Option<String>,
 }
 
-/// Runs an extraction.
+/// `dbsalvage extract`: returns the report for the summary.
 ///
 /// # Errors
 /// Bad input (exit 2) and I/O failures (exit 1); no output file is left behind.
-pub fn run(config: &Config) -> Result<Report> {
-    let started = Clock::now();
-    // Create the outputs first: a missing directory should fail before a long read.
-    let mut sql_out = config.sql.as_deref().map(OutputFile::create).transpose()?;
-    let mut json_out = config.json.as_deref().map(OutputFile::create).transpose()?;
-
-    let mut input = Input::open(&config.input, config.spool_dir.as_deref())?;
-    let name = input.name.clone();
-    let result = first_pass(config, &mut input);
-    let (reader, scan, store) = match result {
-        Ok(v) => v,
-        Err(e) => return Err(locate(e, &input)),
+pub fn run(args: &ExtractArgs) -> Result<Report> {
+    let config = Config::new(&args.dump, Some(&args.since))?;
+    let sql = args.sql.as_deref().map(Target::from_path);
+    let json = args.json.as_deref().map(Target::from_path);
+    if matches!((&sql, &json), (Some(Target::Stdout), Some(Target::Stdout))) {
+        return Err(Error::Usage(
+            "--sql - and --json - cannot both write to stdout".into(),
+        ));
+    }
+    // Create the output files first: a missing directory fails before a long read.
+    let open = |t: &Option<Target>| -> Result<Option<OutputFile>> {
+        match t {
+            Some(Target::File(p)) => OutputFile::create(p).map(Some),
+            Some(Target::Stdout) => Ok(Some(OutputFile::stdout())),
+            None => Ok(None),
+        }
     };
-    let ScanResult {
-        schema,
-        segments,
-        info,
-    } = scan;
-    config.rules.validate(&schema, &config.user_candidates)?;
+    let mut sql_out = open(&sql)?;
+    let mut json_out = open(&json)?;
 
-    let mut table_reader = SegmentReader::new(&input, reader.as_ref(), &schema, segments);
-    let selection =
-        select::resolve(&schema, store, &mut table_reader).map_err(|e| locate(e, &input))?;
-    let bytes = table_reader.dump_len;
-
+    let analysis = analyse(&config, false)?;
+    let selection = analysis
+        .selection
+        .as_ref()
+        .expect("extract always has --since");
+    let schema = &analysis.schema;
     if let Some(out) = json_out.as_mut() {
-        let encoding = TextEncoding::from_name(info.encoding.as_deref());
-        json::write(out.writer(), &schema, &selection, encoding).map_err(|e| retarget(e, out))?;
+        let encoding = TextEncoding::from_name(analysis.info.encoding.as_deref());
+        json::write(out.writer(), schema, selection, encoding, args.json_lines)
+            .map_err(|e| retarget(e, out))?;
     }
     if let Some(out) = sql_out.as_mut() {
+        let (since_text, since) = config.since.as_ref().expect("extract always has --since");
         let ctx = PatchContext {
-            schema: &schema,
-            info: &info,
-            selection: &selection,
-            source_name: &name,
-            since: &format!(
-                "{} ({})",
-                config.since_text,
-                time::format_micros(config.since)
-            ),
+            schema,
+            info: &analysis.info,
+            selection,
+            source_name: &analysis.input.name,
+            since: &format!("{since_text} ({})", time::format_micros(*since)),
         };
-        reader
+        analysis
+            .reader
             .kind()
             .patch_writer()
             .write(out.writer(), &ctx)
@@ -158,30 +264,54 @@ pub fn run(config: &Config) -> Result<Report> {
     if let Some(out) = sql_out {
         out.commit()?;
     }
-
-    let mut warnings = info.warnings.clone();
-    warnings.extend(selection.dangling.iter().cloned());
-    if !info.complete {
-        warnings.push("the dump has no end marker: it may be truncated".into());
-    }
-    Ok(Report {
-        dialect: reader.kind(),
-        counts: select::counts(&schema, &selection),
-        whole_row_tables: whole_row_tables(&schema, &selection),
-        bytes,
-        rereads: selection.rereads,
-        warnings,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    Ok(report(
+        &analysis,
+        &config,
+        sql.map(|t| match t {
+            Target::File(p) => p.display().to_string(),
+            Target::Stdout => "patch.sql".to_string(),
+        }),
+    ))
 }
 
-fn whole_row_tables(schema: &Schema, selection: &Selection) -> Vec<String> {
-    selection
-        .tables
-        .iter()
-        .filter(|t| schema.tables[t.table].conflict_key().is_none())
-        .map(|t| schema.tables[t.table].name.to_string())
-        .collect()
+/// The report of an analysis with a selection (extract, dry run, inspect --since).
+pub fn report(analysis: &Analysis, config: &Config, sql: Option<String>) -> Report {
+    let schema = &analysis.schema;
+    let empty = Selection::default();
+    let selection = analysis.selection.as_ref().unwrap_or(&empty);
+    let mut warnings = analysis.info.warnings.clone();
+    warnings.extend(selection.dangling.iter().cloned());
+    warnings.extend(selection.excluded.iter().cloned());
+    if !analysis.info.complete {
+        warnings
+            .push("the dump has no header or end marker of a dump tool: check it is whole".into());
+    }
+    let mut finder_rules_tables = Vec::new();
+    for t in schema.row_tables() {
+        if !config.filter.allows(&schema.tables[t].name) {
+            continue;
+        }
+        let has_created = matches!(config.rules.column_for(&schema.tables, t, t), Ok(Some(_)));
+        if !has_created {
+            finder_rules_tables.push(schema.tables[t].name.to_string());
+        }
+    }
+    Report {
+        dialect: analysis.reader.kind(),
+        counts: select::counts(schema, selection),
+        whole_row_tables: selection
+            .tables
+            .iter()
+            .filter(|t| schema.tables[t.table].conflict_key().is_none())
+            .map(|t| schema.tables[t.table].name.to_string())
+            .collect(),
+        untimed_tables: finder_rules_tables,
+        bytes: analysis.bytes,
+        rereads: selection.rereads,
+        warnings,
+        seconds: analysis.started.elapsed().as_secs_f64(),
+        sql,
+    }
 }
 
 /// Write errors of the JSON/patch writers name the output file.
@@ -192,13 +322,25 @@ fn retarget(e: Error, out: &OutputFile) -> Error {
     }
 }
 
-type FirstPass = (Box<dyn DumpReader>, ScanResult, select::Store);
+type FirstPass = (
+    Box<dyn DumpReader>,
+    dialect::ScanResult,
+    select::Store,
+    Option<Vec<TableStats>>,
+    u64,
+);
 
-fn first_pass(config: &Config, input: &mut Input) -> Result<FirstPass> {
-    let mut raw = input
+fn first_pass(
+    config: &Config,
+    input: &mut Input,
+    with_stats: bool,
+    progress: &Progress,
+) -> Result<FirstPass> {
+    let raw = input
         .first_read()
         .ok_or_else(|| Error::Usage("the input was already read".into()))?;
-    let raw: &mut dyn Read = &mut raw;
+    let mut counted = progress.reader(raw);
+    let raw: &mut dyn Read = &mut counted;
     let mut stream = ByteStream::new(raw, 0);
     stream.fill()?;
     while stream.window().len() < 64 * 1024 && stream.fill()? {}
@@ -215,9 +357,18 @@ fn first_pass(config: &Config, input: &mut Input) -> Result<FirstPass> {
         })?,
     };
     let mut reader = kind.reader();
-    let mut finder = RootFinder::new(config.since, &config.rules, config.zone);
+    let mut finder = RootFinder::new(
+        config.since.as_ref().map(|s| s.1),
+        &config.rules,
+        config.zone,
+        &config.filter,
+        with_stats,
+        progress.clone(),
+    );
     let scan = reader.scan(&mut stream, &mut finder)?;
-    Ok((reader, scan, finder.into_store()))
+    let bytes = stream.offset();
+    let (store, stats) = finder.finish();
+    Ok((reader, scan, store, stats, bytes))
 }
 
 /// Fills in the input name and line number of a positioned error.
@@ -239,7 +390,6 @@ struct SegmentReader<'a> {
     /// Segments per root table.
     by_table: Vec<Vec<Segment>>,
     file: Option<std::fs::File>,
-    dump_len: u64,
 }
 
 impl<'a> SegmentReader<'a> {
@@ -250,9 +400,7 @@ impl<'a> SegmentReader<'a> {
         segments: Vec<Segment>,
     ) -> Self {
         let mut by_table = vec![Vec::new(); schema.tables.len()];
-        let mut dump_len = 0;
         for s in segments {
-            dump_len = dump_len.max(s.end);
             let root = schema.storage_root(s.table);
             by_table[root].push(s);
         }
@@ -261,7 +409,6 @@ impl<'a> SegmentReader<'a> {
             reader,
             by_table,
             file: None,
-            dump_len,
         }
     }
 }
@@ -293,8 +440,8 @@ impl TableReader for SegmentReader<'_> {
     }
 }
 
-/// Writes the end-of-run summary.
-pub fn print_summary(report: &Report, config: &Config, out: &mut dyn Write) -> std::io::Result<()> {
+/// The plan table: one line per table with rows selected, and a total.
+pub fn print_plan(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let width = report
         .counts
         .iter()
@@ -302,14 +449,6 @@ pub fn print_summary(report: &Report, config: &Config, out: &mut dyn Write) -> s
         .max()
         .unwrap_or(5)
         .max(5);
-    writeln!(
-        out,
-        "dbsalvage: {} dump, {} bytes read in {:.2}s, {} table re-reads",
-        report.dialect.name(),
-        report.bytes,
-        report.seconds,
-        report.rereads
-    )?;
     writeln!(
         out,
         "{:<width$}  {:>9}  {:>11}  {:>9}  {:>9}",
@@ -333,6 +472,13 @@ pub fn print_summary(report: &Report, config: &Config, out: &mut dyn Write) -> s
         totals.2,
         totals.0 + totals.1 + totals.2
     )?;
+    if !report.untimed_tables.is_empty() {
+        writeln!(
+            out,
+            "no created column (new rows there are found only through references): {}",
+            report.untimed_tables.join(", ")
+        )?;
+    }
     if !report.whole_row_tables.is_empty() {
         writeln!(
             out,
@@ -343,15 +489,42 @@ pub fn print_summary(report: &Report, config: &Config, out: &mut dyn Write) -> s
     for w in &report.warnings {
         writeln!(out, "warning: {w}")?;
     }
-    if let Some(sql) = &config.sql {
+    Ok(())
+}
+
+/// Writes the end-of-run summary.
+pub fn print_summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "dbsalvage: {} dump, {} read in {:.2}s, {} table re-reads",
+        report.dialect.name(),
+        human_bytes(report.bytes),
+        report.seconds,
+        report.rereads
+    )?;
+    print_plan(report, out)?;
+    if let Some(sql) = &report.sql {
         let cmd = match report.dialect {
-            DialectKind::Postgres => format!(
-                "psql -X -v ON_ERROR_STOP=1 -d RESTORED_DB -f {}",
-                sql.display()
-            ),
-            DialectKind::Mysql => format!("mysql RESTORED_DB < {}", sql.display()),
+            DialectKind::Postgres => format!("psql -X -v ON_ERROR_STOP=1 -d RESTORED_DB -f {sql}"),
+            DialectKind::Mysql => format!("mysql RESTORED_DB < {sql}"),
         };
         writeln!(out, "apply with: {cmd}")?;
     }
     Ok(())
+}
+
+/// `1.5 GB`-style sizes.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
 }

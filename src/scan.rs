@@ -24,18 +24,27 @@ pub struct ByteStream<R> {
     /// Absolute offset of `buf[0]`.
     base: u64,
     eof: bool,
+    /// The least a refill adds (tests make it tiny to put frame boundaries everywhere).
+    min_read: usize,
 }
 
 impl<R: Read> ByteStream<R> {
     /// Wraps a reader whose first byte is at absolute offset `base`.
     pub fn new(inner: R, base: u64) -> ByteStream<R> {
+        ByteStream::with_min_read(inner, base, INITIAL_CAPACITY / 4)
+    }
+
+    /// Like [`ByteStream::new`], with refills that add at least `min_read` bytes (at least 1).
+    /// Small values exercise every frame boundary in tests.
+    pub fn with_min_read(inner: R, base: u64, min_read: usize) -> ByteStream<R> {
         ByteStream {
             inner,
-            buf: vec![0; INITIAL_CAPACITY],
+            buf: vec![0; min_read.clamp(1, INITIAL_CAPACITY)],
             start: 0,
             end: 0,
             base,
             eof: false,
+            min_read: min_read.max(1),
         }
     }
 
@@ -89,7 +98,7 @@ impl<R: Read> ByteStream<R> {
             self.end = have;
             self.start = 0;
         }
-        let want = have.max(INITIAL_CAPACITY / 4);
+        let want = have.max(self.min_read);
         if self.buf.len() < have + want {
             self.buf.resize((have + want).next_power_of_two(), 0);
         }
@@ -146,11 +155,11 @@ pub fn read_error(e: io::Error, offset: u64) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A reader that hands out one byte per call: the worst case for frame boundaries.
-    pub struct OneByte<'a>(pub &'a [u8]);
+    pub(crate) struct OneByte<'a>(pub &'a [u8]);
     impl Read for OneByte<'_> {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
             match (self.0.split_first(), buf.first_mut()) {

@@ -432,6 +432,44 @@ impl SchemaBuilder {
         self.sequence_owners.push((sequence, table, column));
     }
 
+    /// Forgets database names (a dump that turned out to hold a single database, e.g. `pg_dump
+    /// -C` with its one `\connect`): tables are then named without them.
+    pub fn drop_database_names(&mut self) {
+        let strip = |n: &mut TableName| n.database = None;
+        for t in &mut self.schema.tables {
+            strip(&mut t.name);
+        }
+        for s in &mut self.schema.sequences {
+            strip(&mut s.name);
+        }
+        for fk in &mut self.foreign_keys {
+            strip(&mut fk.child);
+            strip(&mut fk.parent);
+        }
+        for (seq, table, _) in &mut self.sequence_owners {
+            strip(seq);
+            strip(table);
+        }
+        for (root, leaf) in &mut self.partitions {
+            strip(root);
+            strip(leaf);
+        }
+        self.schema.index = self
+            .schema
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        self.sequence_index = self
+            .schema
+            .sequences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
+    }
+
     /// Resolves every name: foreign keys, partitions, sequence owners.
     ///
     /// # Errors

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
-use crate::row::{Cell, Key, Row, RowAccess, RowSink};
+use crate::row::{Key, Row, RowAccess, RowSink};
 use crate::schema::{did_you_mean, Schema, Table, TableId, TypeClass};
 use crate::time::{CellClock, Instant, Zone};
 
@@ -81,6 +81,8 @@ pub struct Selection {
     pub unordered_fks: Vec<usize>,
     /// Keys referenced by selected rows that the dump does not hold (warned about).
     pub dangling: Vec<String>,
+    /// References from selected rows into tables excluded by `--exclude-table` (reported).
+    pub excluded: Vec<String>,
     /// How many times tables were re-read, for the summary.
     pub rereads: usize,
 }
@@ -180,7 +182,9 @@ impl CreatedRules {
     /// The first name that does not.
     pub fn validate(&self, schema: &Schema, user_candidates: &[String]) -> Result<()> {
         for (pattern, column) in &self.explicit {
-            let t = schema.find_table(pattern)?;
+            let t = schema
+                .find_table(pattern)
+                .map_err(|e| Error::Usage(format!("--created-column {pattern}={column}: {e}")))?;
             if schema.tables[t].column_index(column).is_none() {
                 let table = &schema.tables[t];
                 return Err(Error::Usage(format!(
@@ -209,6 +213,63 @@ impl CreatedRules {
         }
         Ok(())
     }
+}
+
+/// Which tables the selection may take rows from (`--include-table`, `--exclude-table`).
+/// Patterns are globs matched against `schema.table` (or `db.table`) and against the bare name.
+#[derive(Debug, Clone, Default)]
+pub struct TableFilter {
+    include: Option<globset::GlobSet>,
+    exclude: Option<globset::GlobSet>,
+}
+
+impl TableFilter {
+    /// Compiles the patterns.
+    ///
+    /// # Errors
+    /// A pattern that is not a valid glob.
+    pub fn new(include: &[String], exclude: &[String]) -> Result<TableFilter> {
+        let build = |patterns: &[String], flag: &str| -> Result<Option<globset::GlobSet>> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let mut b = globset::GlobSetBuilder::new();
+            for p in patterns {
+                let glob = globset::GlobBuilder::new(p)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| Error::Usage(format!("{flag} `{p}`: {e}")))?;
+                b.add(glob);
+            }
+            b.build()
+                .map(Some)
+                .map_err(|e| Error::Usage(format!("{flag}: {e}")))
+        };
+        Ok(TableFilter {
+            include: build(include, "--include-table")?,
+            exclude: build(exclude, "--exclude-table")?,
+        })
+    }
+
+    /// May rows of this table be selected?
+    pub fn allows(&self, name: &crate::schema::TableName) -> bool {
+        let full = name.to_string();
+        let hit = |set: &globset::GlobSet| set.is_match(&full) || set.is_match(&name.name);
+        self.include.as_ref().is_none_or(hit) && !self.exclude.as_ref().is_some_and(hit)
+    }
+}
+
+/// Row count and created-column range of one table, gathered while the dump is read.
+#[derive(Debug, Clone, Default)]
+pub struct TableStats {
+    /// Rows in the dump.
+    pub rows: u64,
+    /// The created column used, if any.
+    pub created_column: Option<usize>,
+    /// Earliest created value (UTC micros, as written).
+    pub min: Option<(i64, String)>,
+    /// Latest created value.
+    pub max: Option<(i64, String)>,
 }
 
 /// Maps a root table's column index to the column index of a partition leaf (by name).
@@ -272,10 +333,14 @@ impl Store {
     }
 }
 
-/// Pass-1 sink: finds the roots while the dump is read the first time.
+/// Pass-1 sink: finds the roots while the dump is read the first time (and, for `inspect`,
+/// counts rows and the range of created values).
 pub struct RootFinder<'c> {
-    since: i64,
+    since: Option<i64>,
     rules: &'c CreatedRules,
+    filter: &'c TableFilter,
+    stats: Option<Vec<TableStats>>,
+    progress: crate::progress::Progress,
     naive_zone: Zone,
     session_zone: Zone,
     /// Per dump table: unresolved, or (root, created column, clock, leaf map).
@@ -294,11 +359,22 @@ struct RootPlan {
 }
 
 impl<'c> RootFinder<'c> {
-    /// A finder for rows created after `since` (UTC micros).
-    pub fn new(since: i64, rules: &'c CreatedRules, naive_zone: Zone) -> RootFinder<'c> {
+    /// A finder for rows created after `since` (UTC micros; `None` finds none) in the tables
+    /// `filter` allows; with `stats`, every table's rows are counted too.
+    pub fn new(
+        since: Option<i64>,
+        rules: &'c CreatedRules,
+        naive_zone: Zone,
+        filter: &'c TableFilter,
+        stats: bool,
+        progress: crate::progress::Progress,
+    ) -> RootFinder<'c> {
         RootFinder {
             since,
             rules,
+            filter,
+            stats: stats.then(Vec::new),
+            progress,
             naive_zone,
             session_zone: Zone::utc(),
             plans: Vec::new(),
@@ -307,9 +383,9 @@ impl<'c> RootFinder<'c> {
         }
     }
 
-    /// The roots found.
-    pub fn into_store(self) -> Store {
-        self.store
+    /// The roots found, and the statistics if asked for (per dump table).
+    pub fn finish(self) -> (Store, Option<Vec<TableStats>>) {
+        (self.store, self.stats)
     }
 
     fn plan(&mut self, tables: &[Table], table: TableId) -> Result<Option<&RootPlan>> {
@@ -318,7 +394,13 @@ impl<'c> RootFinder<'c> {
         }
         if self.plans[table].is_none() {
             let root = root_of(tables, table);
-            let plan = self.rules.column_for(tables, table, root)?.map(|column| {
+            let column = match self.rules.column_for(tables, table, root)? {
+                Some(c) if self.filter.allows(&tables[root].name) || self.stats.is_some() => {
+                    Some(c)
+                }
+                _ => None,
+            };
+            let plan = column.map(|column| {
                 let root_col = tables[root].column_index(&tables[table].columns[column].name);
                 RootPlan {
                     root,
@@ -350,8 +432,11 @@ fn root_of(tables: &[Table], mut t: TableId) -> TableId {
 
 impl RowSink for RootFinder<'_> {
     fn wants(&mut self, tables: &[Table], table: TableId) -> bool {
+        if self.progress.is_visible() {
+            self.progress.message(&tables[table].name.to_string());
+        }
         // Errors surface on the first row instead (this method cannot fail).
-        !matches!(self.plan(tables, table), Ok(None))
+        self.stats.is_some() || !matches!(self.plan(tables, table), Ok(None))
     }
 
     fn session_time_zone(&mut self, zone: &str) -> Result<()> {
@@ -364,7 +449,17 @@ impl RowSink for RootFinder<'_> {
     fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
         self.rows_seen += 1;
         let since = self.since;
-        let Some(plan) = self.plan(tables, table)?.cloned() else {
+        if let Some(stats) = &mut self.stats {
+            if stats.len() <= table {
+                stats.resize(table + 1, TableStats::default());
+            }
+            stats[table].rows += 1;
+        }
+        if self.plan(tables, table)?.is_none() {
+            return Ok(());
+        }
+        // Borrow the plan and the store separately (no per-row clone).
+        let Some(Some(Some(plan))) = self.plans.get(table) else {
             return Ok(());
         };
         let instant = match row.cell(plan.column)? {
@@ -379,7 +474,22 @@ impl RowSink for RootFinder<'_> {
             })?,
             _ => Instant::Never,
         };
-        if matches!(instant, Instant::At(t) if t > since) {
+        if let (Some(stats), Instant::At(t)) = (&mut self.stats, instant) {
+            let st = &mut stats[table];
+            st.created_column = Some(plan.column);
+            let mut text = || match row.cell(plan.column) {
+                Ok(crate::row::CellRef::Value(v)) => String::from_utf8_lossy(v).into_owned(),
+                _ => String::new(),
+            };
+            if st.min.as_ref().is_none_or(|(m, _)| t < *m) {
+                st.min = Some((t, text()));
+            }
+            if st.max.as_ref().is_none_or(|(m, _)| t > *m) {
+                st.max = Some((t, text()));
+            }
+        }
+        let allowed = self.filter.allows(&tables[plan.root].name);
+        if allowed && matches!((instant, since), (Instant::At(t), Some(s)) if t > s) {
             let columns = tables[plan.root].columns.len();
             let owned = match &plan.map {
                 Some(map) => Mapped { inner: row, map }.to_row(columns)?,
@@ -436,7 +546,8 @@ impl KeyIndex {
     }
 }
 
-/// Resolves the closure and orders the selection.
+/// Resolves the closure and orders the selection. Rows are only taken from tables `filter`
+/// allows; references into other tables are reported in [`Selection::excluded`].
 ///
 /// # Errors
 /// Failures re-reading the dump.
@@ -444,7 +555,13 @@ pub fn resolve(
     schema: &Schema,
     mut store: Store,
     reader: &mut dyn TableReader,
+    filter: &TableFilter,
 ) -> Result<Selection> {
+    let allowed: Vec<bool> = schema
+        .tables
+        .iter()
+        .map(|t| filter.allows(&t.name))
+        .collect();
     let fks = &schema.foreign_keys;
     // One key set per referenced column list (a FK may target a UNIQUE non-PK column).
     let mut index = KeyIndex::default();
@@ -474,7 +591,7 @@ pub fn resolve(
             let active: Vec<usize> = (0..fks.len())
                 .filter(|&f| fks[f].child == t && version[fks[f].parent] > seen[f])
                 .collect();
-            if active.is_empty() || !reader.has_rows(schema, t) {
+            if active.is_empty() || !allowed[t] || !reader.has_rows(schema, t) {
                 continue;
             }
             for &f in &active {
@@ -507,6 +624,7 @@ pub fn resolve(
     // --- ancestors: collect keys selected rows reference that are not selected; read the
     // parent tables (children first) to fetch them; repeat with the rows fetched.
     let mut dangling = Vec::new();
+    let mut excluded: Vec<String> = Vec::new();
     let mut processed: FxHashMap<TableId, usize> = FxHashMap::default();
     let mut needed: Vec<FxHashSet<Key>> = vec![FxHashSet::default(); fks.len()];
     loop {
@@ -516,7 +634,12 @@ pub fn resolve(
             for r in &rows[from..] {
                 for (f, fk) in schema.outgoing(t) {
                     if let Some(k) = Key::of_row(&r.row, &fk.child_columns) {
-                        if !index.sets[parent_spec[f]].contains(&k) {
+                        if !allowed[fk.parent] {
+                            excluded.push(format!(
+                                "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
+                                schema.tables[t].name, schema.tables[fk.parent].name, fk.name
+                            ));
+                        } else if !index.sets[parent_spec[f]].contains(&k) {
                             needed[f].insert(k);
                             any = true;
                         }
@@ -563,9 +686,12 @@ pub fn resolve(
     }
     dangling.sort();
     dangling.dedup();
+    excluded.sort();
+    excluded.dedup();
 
     let mut selection = order_selection(schema, store, &order);
     selection.dangling = dangling;
+    selection.excluded = excluded;
     selection.rereads = rereads;
     Ok(selection)
 }
@@ -689,26 +815,39 @@ fn leaf_map_cached<'m>(
     )
 }
 
-/// Tables in FK-topological order (parents first); tables in a cycle keep dump order.
+/// Tables in FK-topological order (parents first). Inside a cycle, the table placed first is
+/// one whose pending foreign keys can be deferred (or are nullable), so the patch can still
+/// apply; failing that, the earliest in dump order.
 pub fn table_order(schema: &Schema) -> Vec<TableId> {
     let tables: Vec<TableId> = schema.row_tables().collect();
     let mut placed = vec![false; schema.tables.len()];
     let mut order = Vec::with_capacity(tables.len());
-    // Kahn's algorithm; when stuck in a cycle, place the earliest remaining table.
+    fn pending<'s>(
+        schema: &'s Schema,
+        placed: &'s [bool],
+        t: TableId,
+    ) -> impl Iterator<Item = &'s crate::schema::ForeignKey> {
+        schema
+            .outgoing(t)
+            .filter(move |(_, fk)| fk.parent != t && !placed[fk.parent])
+            .map(|(_, fk)| fk)
+    }
     while order.len() < tables.len() {
-        let ready = tables.iter().copied().find(|&t| {
-            !placed[t]
-                && schema
-                    .outgoing(t)
-                    .all(|(_, fk)| fk.parent == t || placed[fk.parent])
-        });
-        let next = match ready {
-            Some(t) => t,
-            None => match tables.iter().copied().find(|&t| !placed[t]) {
-                Some(t) => t,
-                None => break,
-            },
-        };
+        let unplaced = || tables.iter().copied().filter(|&t| !placed[t]);
+        let next = unplaced()
+            .find(|&t| pending(schema, &placed, t).next().is_none())
+            .or_else(|| unplaced().find(|&t| pending(schema, &placed, t).all(|fk| fk.deferrable)))
+            .or_else(|| {
+                unplaced().find(|&t| {
+                    pending(schema, &placed, t).all(|fk| {
+                        fk.child_columns
+                            .iter()
+                            .all(|&c| !schema.tables[t].columns[c].not_null)
+                    })
+                })
+            })
+            .or_else(|| unplaced().next());
+        let Some(next) = next else { break };
         placed[next] = true;
         order.push(next);
     }
@@ -746,6 +885,7 @@ fn order_selection(schema: &Schema, mut store: Store, order: &[TableId]) -> Sele
         tables,
         unordered_fks: unordered,
         dangling: Vec::new(),
+        excluded: Vec::new(),
         rereads: 0,
     }
 }
@@ -821,9 +961,4 @@ pub fn counts(schema: &Schema, selection: &Selection) -> Vec<(String, usize, usi
             (schema.tables[t.table].name.to_string(), r, d, a)
         })
         .collect()
-}
-
-/// A cell of a selected row, for emitters.
-pub fn cell<'r>(row: &'r Row, column: usize) -> &'r Cell {
-    &row.cells[column]
 }

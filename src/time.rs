@@ -209,8 +209,8 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<Instant> {
     if text.len() < year_len + 6 || text[year_len + 3] != b'-' {
         return None;
     }
-    let month = digits(&text[year_len + 1..year_len + 3])? as u32;
-    let day = digits(&text[year_len + 4..year_len + 6])? as u32;
+    let month = digits(&text[year_len + 1..year_len + 3])?;
+    let day = digits(&text[year_len + 4..year_len + 6])?;
     text = &text[year_len + 6..];
     if year == 0 && month == 0 && day == 0 {
         // MySQL zero date ('0000-00-00 00:00:00'): no point in time.

@@ -7,6 +7,8 @@
 
 pub mod mysql;
 pub mod postgres;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use std::io::{Read, Write};
 
@@ -32,7 +34,7 @@ impl DialectKind {
     /// The reader for this dialect.
     pub fn reader(self) -> Box<dyn DumpReader> {
         match self {
-            DialectKind::Postgres => Box::new(mysql::MysqlReader::new()),
+            DialectKind::Postgres => Box::new(postgres::PostgresReader::new()),
             DialectKind::Mysql => Box::new(mysql::MysqlReader::new()),
         }
     }

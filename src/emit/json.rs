@@ -121,7 +121,7 @@ pub fn cell_value(
     Ok(Some(value))
 }
 
-/// Streams the selection as a JSON array.
+/// Streams the selection as a JSON array (or, with `lines`, one object per line).
 ///
 /// # Errors
 /// Write failures, and text not valid in the dump's encoding.
@@ -130,9 +130,12 @@ pub fn write(
     schema: &Schema,
     selection: &Selection,
     encoding: TextEncoding,
+    lines: bool,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::io("writing JSON", e);
-    out.write_all(b"[").map_err(io)?;
+    if !lines {
+        out.write_all(b"[").map_err(io)?;
+    }
     let mut first = true;
     for st in &selection.tables {
         let table = &schema.tables[st.table];
@@ -172,14 +175,21 @@ pub fn write(
             obj.insert("reason".into(), Value::String(reason.into()));
             obj.insert("via".into(), via);
             obj.insert("data".into(), Value::Object(data));
-            out.write_all(if first { b"\n" } else { b",\n" })
-                .map_err(io)?;
+            if !lines {
+                out.write_all(if first { b"\n" } else { b",\n" })
+                    .map_err(io)?;
+            }
             first = false;
             serde_json::to_writer(&mut *out, &Value::Object(obj)).map_err(|e| io(e.into()))?;
+            if lines {
+                out.write_all(b"\n").map_err(io)?;
+            }
         }
     }
-    out.write_all(if first { b"]\n" } else { b"\n]\n" })
-        .map_err(io)?;
+    if !lines {
+        out.write_all(if first { b"]\n" } else { b"\n]\n" })
+            .map_err(io)?;
+    }
     Ok(())
 }
 

@@ -6,7 +6,6 @@
 
 pub mod json;
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -14,11 +13,12 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
-/// An output file that appears at its path only on [`OutputFile::commit`].
+/// An output file that appears at its path only on [`OutputFile::commit`] (or stdout, written
+/// as it goes).
 pub struct OutputFile {
     path: PathBuf,
     temp: Option<NamedTempFile>,
-    writer: Option<BufWriter<File>>,
+    writer: Option<BufWriter<Box<dyn Write>>>,
 }
 
 impl OutputFile {
@@ -38,17 +38,42 @@ impl OutputFile {
         if path.is_dir() {
             return Err(fail(io::Error::other("it is a directory")));
         }
+        if !dir.is_dir() {
+            return Err(fail(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("directory {} does not exist", dir.display()),
+            )));
+        }
+        // The temporary file's own name would only confuse the message.
         let temp = tempfile::Builder::new()
             .prefix(".dbsalvage-")
             .suffix(".tmp")
             .tempfile_in(&dir)
-            .map_err(fail)?;
+            .map_err(|e| {
+                fail(io::Error::new(
+                    e.kind(),
+                    e.to_string()
+                        .split(" at path")
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                ))
+            })?;
         let file = temp.reopen().map_err(fail)?;
         Ok(OutputFile {
             path: path.to_path_buf(),
             temp: Some(temp),
-            writer: Some(BufWriter::with_capacity(1 << 20, file)),
+            writer: Some(BufWriter::with_capacity(1 << 20, Box::new(file))),
         })
+    }
+
+    /// Standard output (`-`).
+    pub fn stdout() -> OutputFile {
+        OutputFile {
+            path: PathBuf::from("<stdout>"),
+            temp: None,
+            writer: Some(BufWriter::with_capacity(1 << 20, Box::new(io::stdout()))),
+        }
     }
 
     /// The writer to fill.
@@ -73,10 +98,13 @@ impl OutputFile {
             source,
         };
         let writer = self.writer.take().expect("commit runs once");
-        let file = writer.into_inner().map_err(|e| fail(e.into_error()))?;
-        file.sync_all().map_err(fail)?;
-        let temp = self.temp.take().expect("commit runs once");
-        temp.persist(&self.path).map_err(|e| fail(e.error))?;
+        let mut inner = writer.into_inner().map_err(|e| fail(e.into_error()))?;
+        inner.flush().map_err(fail)?;
+        drop(inner);
+        if let Some(temp) = self.temp.take() {
+            temp.as_file().sync_all().map_err(fail)?;
+            temp.persist(&self.path).map_err(|e| fail(e.error))?;
+        }
         Ok(())
     }
 

@@ -21,7 +21,9 @@ pub fn run_dbsalvage(args: &[&str]) -> Output {
 
 /// Is this a CI run (where real-server tests must not skip)?
 pub fn in_ci() -> bool {
-    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
 }
 
 /// Decides whether a real-server test can run: `true` if `binary` exists. When it does not, the
@@ -31,8 +33,14 @@ pub fn server_available(what: &str, binary: &Path) -> bool {
         return true;
     }
     if in_ci() {
-        panic!("{what} is required in CI but {} is missing", binary.display());
+        panic!(
+            "{what} is required in CI but {} is missing",
+            binary.display()
+        );
     }
-    eprintln!("skipping: {what} not installed ({} missing)", binary.display());
+    eprintln!(
+        "skipping: {what} not installed ({} missing)",
+        binary.display()
+    );
     false
 }

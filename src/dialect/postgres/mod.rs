@@ -1,3 +1,1150 @@
-//! PostgreSQL plain-format dumps (pg_dump, pg_dumpall): reader.
+//! PostgreSQL plain-format dumps (pg_dump, pg_dumpall): the reader.
+//!
+//! The top level of a dump is a sequence of SQL statements, `--` comments, psql meta-command
+//! lines (`\connect`, `\restrict`) and COPY blocks. Statements are split by [`lexer`]; the ones
+//! that shape the schema are read by [`ddl`] (sqlparser for `CREATE TABLE` and
+//! `ALTER TABLE … ADD CONSTRAINT`); COPY rows are decoded by [`copy`] and INSERT tuples by
+//! [`insert`], lazily: a row is only split and decoded when the sink wants its table.
 
+pub mod copy;
+pub mod ddl;
+pub mod insert;
+pub mod lexer;
 pub mod patch;
+
+use std::io::Read;
+
+use crate::dialect::{DialectKind, DumpInfo, DumpReader, ScanResult, Segment, SegmentFormat};
+use crate::error::{excerpt, Error, Result};
+use crate::row::{CellRef, RowAccess, RowSink};
+use crate::scan::ByteStream;
+use crate::schema::{Schema, SchemaBuilder, Table, TableId, TableName, TypeClass};
+
+use ddl::AddedConstraint;
+use lexer::{StatementEnd, Token};
+
+type Stream<'a> = ByteStream<&'a mut dyn Read>;
+
+/// Reads pg_dump / pg_dumpall plain SQL.
+#[derive(Debug, Default)]
+pub struct PostgresReader {
+    /// Offsets where `standard_conforming_strings` changed (for re-reading INSERTs).
+    string_modes: Vec<(u64, bool)>,
+}
+
+impl PostgresReader {
+    /// A fresh reader.
+    pub fn new() -> PostgresReader {
+        PostgresReader::default()
+    }
+
+    fn standard_strings_at(&self, offset: u64) -> bool {
+        self.string_modes
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= offset)
+            .is_none_or(|(_, on)| *on)
+    }
+}
+
+/// Per-scan state.
+struct Scan<'s> {
+    builder: SchemaBuilder,
+    segments: Vec<Segment>,
+    info: DumpInfo,
+    database: Option<String>,
+    databases: Vec<String>,
+    standard_strings: bool,
+    string_modes: &'s mut Vec<(u64, bool)>,
+    /// The previous statement was an INSERT into this segment (to merge runs of INSERTs).
+    open_insert: Option<usize>,
+}
+
+impl DumpReader for PostgresReader {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Postgres
+    }
+
+    fn scan(&mut self, input: &mut Stream<'_>, sink: &mut dyn RowSink) -> Result<ScanResult> {
+        self.string_modes.clear();
+        let mut scan = Scan {
+            builder: SchemaBuilder::new(),
+            segments: Vec::new(),
+            info: DumpInfo::default(),
+            database: None,
+            databases: Vec::new(),
+            standard_strings: true,
+            string_modes: &mut self.string_modes,
+            open_insert: None,
+        };
+        // A UTF-8 byte-order mark is not part of the dump.
+        if input.window().starts_with(b"\xef\xbb\xbf") {
+            input.consume(3);
+        }
+        loop {
+            skip_blank(input)?;
+            if input.at_end()? {
+                break;
+            }
+            // Two bytes decide between a comment, a meta-command and a statement.
+            while input.window().len() < 2 && input.fill()? {}
+            let w = input.window();
+            if w.starts_with(b"--") {
+                let (len, nl) = input.line_len()?;
+                scan.comment(&input.window()[..len]);
+                input.consume(len + usize::from(nl));
+                continue;
+            }
+            if w.starts_with(b"\\") {
+                let (len, nl) = input.line_len()?;
+                let line = input.window()[..len].to_vec();
+                input.consume(len + usize::from(nl));
+                scan.meta_command(&line);
+                continue;
+            }
+            let start = input.offset();
+            let end = find_statement(input, scan.standard_strings)?;
+            let consumed = end + 1;
+            let stmt_start = start;
+            let is_copy = starts_with_kw(&input.window()[..end], b"copy");
+            let is_insert = !is_copy && starts_with_kw(&input.window()[..end], b"insert");
+            if is_insert {
+                let stmt = &input.window()[..end];
+                scan.insert(stmt, stmt_start, stmt_start + consumed as u64, sink)?;
+                input.consume(consumed);
+            } else if is_copy {
+                let stmt = input.window()[..end].to_vec();
+                input.consume(consumed);
+                // The data starts on the next line.
+                let (len, nl) = input.line_len()?;
+                if !input.window()[..len].iter().all(u8::is_ascii_whitespace) || !nl {
+                    return Err(Error::syntax(
+                        input.offset(),
+                        "expected a line break after `COPY … FROM stdin;`",
+                    ));
+                }
+                input.consume(len + 1);
+                scan.open_insert = None;
+                scan.copy(&stmt, stmt_start, input, sink)?;
+            } else {
+                let stmt = input.window()[..end].to_vec();
+                input.consume(consumed);
+                scan.open_insert = None;
+                scan.statement(&stmt, stmt_start, sink)?;
+            }
+        }
+        let Scan {
+            mut builder,
+            segments,
+            info,
+            databases,
+            ..
+        } = scan;
+        if databases.len() <= 1 {
+            builder.drop_database_names();
+        }
+        let schema = builder.finish()?;
+        Ok(ScanResult {
+            schema,
+            segments,
+            info,
+        })
+    }
+
+    fn rescan(
+        &self,
+        input: &mut Stream<'_>,
+        schema: &Schema,
+        segment: &Segment,
+        sink: &mut dyn RowSink,
+    ) -> Result<()> {
+        let table = &schema.tables[segment.table];
+        match segment.format {
+            SegmentFormat::CopyText => {
+                let mut rows = CopyRows::new(table, &segment.columns);
+                loop {
+                    let (len, nl) = input.line_len()?;
+                    if len == 0 && !nl {
+                        return Ok(());
+                    }
+                    let offset = input.offset();
+                    let line = &input.window()[..len];
+                    if is_copy_end(line) {
+                        return Ok(());
+                    }
+                    rows.row(&schema.tables, segment.table, line, offset, true, sink)?;
+                    input.consume(len + usize::from(nl));
+                }
+            }
+            SegmentFormat::Insert => {
+                let standard = self.standard_strings_at(segment.start);
+                let mut fields = Vec::new();
+                loop {
+                    skip_blank(input)?;
+                    if input.at_end()? {
+                        return Ok(());
+                    }
+                    while input.window().len() < 2 && input.fill()? {}
+                    if input.window().starts_with(b"--") {
+                        let (len, nl) = input.line_len()?;
+                        input.consume(len + usize::from(nl));
+                        continue;
+                    }
+                    let start = input.offset();
+                    let end = find_statement(input, standard)?;
+                    let stmt = &input.window()[..end];
+                    let header = insert::parse_header(stmt).ok_or_else(|| {
+                        Error::syntax(start, "cannot read this INSERT statement's header")
+                    })?;
+                    insert_rows(
+                        &schema.tables,
+                        segment.table,
+                        &segment.columns,
+                        stmt,
+                        start,
+                        header.values_at,
+                        standard,
+                        &mut fields,
+                        sink,
+                    )?;
+                    input.consume(end + 1);
+                }
+            }
+        }
+    }
+}
+
+fn skip_blank(input: &mut Stream<'_>) -> Result<()> {
+    loop {
+        let w = input.window();
+        let n = w.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let all = n == w.len();
+        input.consume(n);
+        if !all || !input.fill()? {
+            return Ok(());
+        }
+    }
+}
+
+fn starts_with_kw(stmt: &[u8], kw: &[u8]) -> bool {
+    stmt.len() > kw.len()
+        && stmt[..kw.len()].eq_ignore_ascii_case(kw)
+        && stmt[kw.len()].is_ascii_whitespace()
+}
+
+/// Finds the end of the statement at the start of the window, reading more as needed.
+fn find_statement(input: &mut Stream<'_>, standard_strings: bool) -> Result<usize> {
+    loop {
+        match lexer::statement_end(input.window(), standard_strings) {
+            StatementEnd::At(i) => return Ok(i),
+            StatementEnd::Incomplete { open, since } => {
+                if !input.fill()? {
+                    let at = input.offset() + since as u64;
+                    let head = excerpt(&input.window()[since..], 60);
+                    return Err(Error::syntax(
+                        at,
+                        format!("the dump ends inside a {}: `{head}`", open.describe()),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn is_copy_end(line: &[u8]) -> bool {
+    line == b"\\." || line == b"\\.\r"
+}
+
+impl Scan<'_> {
+    fn comment(&mut self, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let text = text.trim_start_matches('-').trim();
+        if let Some(v) = text.strip_prefix("Dumped by pg_dump version ") {
+            self.info.tool = Some(format!("pg_dump {v}"));
+        } else if let Some(v) = text.strip_prefix("Dumped by pg_dumpall version ") {
+            self.info.tool = Some(format!("pg_dumpall {v}"));
+        } else if let Some(v) = text.strip_prefix("Dumped from database version ") {
+            self.info.server_version = Some(v.to_string());
+        } else if text == "PostgreSQL database dump complete"
+            || text == "PostgreSQL database cluster dump complete"
+        {
+            self.info.complete = true;
+        } else if text == "PostgreSQL database dump" {
+            // pg_dumpall: each database's dump must complete on its own.
+            self.info.complete = false;
+        }
+    }
+
+    fn meta_command(&mut self, line: &[u8]) {
+        let text = String::from_utf8_lossy(line);
+        let mut words = text.split_whitespace();
+        let cmd = words.next().unwrap_or("");
+        if cmd != "\\connect" && cmd != "\\c" {
+            return;
+        }
+        let rest: Vec<&str> = words.collect();
+        let target = rest.iter().find(|w| !w.starts_with('-')).copied();
+        let Some(target) = target else { return };
+        // `"dbname='My DBs'"` (conninfo) or a plain/quoted name.
+        let name = if let Some(pos) = target.find("dbname=") {
+            let v = target[pos + 7..].trim_matches('"');
+            let v = v.strip_prefix('\'').unwrap_or(v);
+            let v = v.strip_suffix('\'').unwrap_or(v);
+            v.replace("\\'", "'").replace("\\\\", "\\")
+        } else {
+            target.trim_matches('"').replace("\"\"", "\"")
+        };
+        if !self.databases.contains(&name) {
+            self.databases.push(name.clone());
+        }
+        self.database = Some(name);
+        self.standard_strings = true;
+    }
+
+    fn ddl_error(&self, start: u64, stmt: &[u8], what: String) -> Error {
+        Error::Ddl {
+            input: String::new(),
+            pos: crate::error::Position::at(start),
+            head: excerpt(stmt, 60),
+            what,
+        }
+    }
+
+    fn table(&self, name: &TableName) -> Option<TableId> {
+        self.builder.table_id(name)
+    }
+
+    fn statement(&mut self, stmt: &[u8], start: u64, _sink: &mut dyn RowSink) -> Result<()> {
+        let Some(tokens) = lexer::tokenize(stmt, self.standard_strings) else {
+            return Err(self.ddl_error(start, stmt, "not valid SQL text".into()));
+        };
+        let kw = |i: usize, k: &str| tokens.get(i).is_some_and(|t| t.is_kw(k));
+        let db = self.database.clone();
+        let db = db.as_deref();
+        if kw(0, "set") {
+            self.set(&tokens, start);
+        } else if kw(0, "create")
+            && (kw(1, "table") || (kw(1, "unlogged") && kw(2, "table")))
+            && !tokens.iter().any(|t| t.is_kw("of"))
+        {
+            let sql = String::from_utf8_lossy(stmt);
+            let created =
+                ddl::create_table(&sql, db).map_err(|e| self.ddl_error(start, stmt, e))?;
+            for (seq, col) in created.sequence_defaults {
+                self.builder
+                    .set_sequence_owner(seq, created.table.name.clone(), col);
+            }
+            for fk in created.foreign_keys {
+                self.builder.add_foreign_key(fk);
+            }
+            self.builder.add_table(created.table);
+        } else if kw(0, "alter") && kw(1, "table") {
+            self.alter_table(stmt, &tokens, start, db)?;
+        } else if kw(0, "create") && kw(1, "sequence") {
+            self.create_sequence(&tokens, db);
+        } else if kw(0, "alter") && kw(1, "sequence") {
+            // ALTER SEQUENCE s OWNED BY t.c
+            if let Some((seq, i)) = ddl::name_at(&tokens, 2, db) {
+                if kw(i, "owned") && kw(i + 1, "by") {
+                    if let Some((owner, column)) = column_ref(&tokens, i + 2, db) {
+                        self.builder.set_sequence_owner(seq, owner, column);
+                    }
+                }
+            }
+        } else if kw(0, "select") && stmt_calls_setval(&tokens) {
+            self.setval(&tokens, db);
+        } else if kw(0, "create") && kw(1, "unique") && kw(2, "index") {
+            self.unique_index(&tokens, db);
+        } else if kw(0, "create") && (kw(1, "trigger") || (kw(1, "constraint") && kw(2, "trigger")))
+        {
+            self.trigger(&tokens, db);
+        } else {
+            self.info.skipped_statements += 1;
+        }
+        Ok(())
+    }
+
+    fn set(&mut self, tokens: &[Token], start: u64) {
+        let Some(var) = tokens.get(1).and_then(Token::word) else {
+            return;
+        };
+        let value = tokens.iter().skip(2).find_map(|t| match t {
+            Token::Str(s) => Some(String::from_utf8_lossy(s).into_owned()),
+            Token::Word { text, .. } if text != "to" => Some(text.clone()),
+            _ => None,
+        });
+        match (var, value) {
+            ("client_encoding", Some(v)) => self.info.encoding = Some(v),
+            ("standard_conforming_strings", Some(v)) => {
+                let on = !matches!(v.to_lowercase().as_str(), "off" | "false" | "0");
+                if on != self.standard_strings {
+                    self.standard_strings = on;
+                    self.string_modes.push((start, on));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn alter_table(
+        &mut self,
+        stmt: &[u8],
+        tokens: &[Token],
+        start: u64,
+        db: Option<&str>,
+    ) -> Result<()> {
+        let mut i = 2;
+        while tokens
+            .get(i)
+            .is_some_and(|t| t.is_kw("only") || t.is_kw("if") || t.is_kw("exists"))
+        {
+            i += 1;
+        }
+        let Some((table, i)) = ddl::name_at(tokens, i, db) else {
+            self.info.skipped_statements += 1;
+            return Ok(());
+        };
+        let kw = |j: usize, k: &str| tokens.get(j).is_some_and(|t| t.is_kw(k));
+        if kw(i, "add")
+            && (kw(i + 1, "constraint")
+                || kw(i + 1, "primary")
+                || kw(i + 1, "unique")
+                || kw(i + 1, "foreign"))
+        {
+            let sql = String::from_utf8_lossy(stmt);
+            let added =
+                ddl::add_constraint(&sql, db).map_err(|e| self.ddl_error(start, stmt, e))?;
+            for c in added {
+                self.constraint(c, start, stmt)?;
+            }
+        } else if kw(i, "attach") && kw(i + 1, "partition") {
+            if let Some((leaf, _)) = ddl::name_at(tokens, i + 2, db) {
+                self.builder.add_partition(table, leaf);
+            }
+        } else if kw(i, "alter") && kw(i + 1, "column") {
+            let Some(column) = tokens.get(i + 2).and_then(Token::word).map(str::to_string) else {
+                return Ok(());
+            };
+            let j = i + 3;
+            if kw(j, "set") && kw(j + 1, "default") {
+                if let Some(seq) = nextval_in(tokens, j + 2, db) {
+                    self.builder.set_sequence_owner(seq, table, column);
+                }
+            } else if kw(j, "add") && kw(j + 1, "generated") {
+                self.identity(tokens, j + 2, table, column, db);
+            }
+        } else {
+            self.info.skipped_statements += 1;
+        }
+        Ok(())
+    }
+
+    fn constraint(&mut self, c: AddedConstraint, start: u64, stmt: &[u8]) -> Result<()> {
+        let lookup = |s: &Self, name: &TableName| {
+            s.table(name).ok_or_else(|| {
+                s.ddl_error(
+                    start,
+                    stmt,
+                    format!("constraint on table {name}, which the dump does not declare"),
+                )
+            })
+        };
+        match c {
+            AddedConstraint::PrimaryKey(t, cols) => {
+                let id = lookup(self, &t)?;
+                ddl::set_primary_key(self.builder.table_mut(id), &cols)
+                    .map_err(|e| self.ddl_error(start, stmt, e))?;
+            }
+            AddedConstraint::Unique(t, name, cols) => {
+                let id = lookup(self, &t)?;
+                ddl::add_unique(self.builder.table_mut(id), &name, &cols)
+                    .map_err(|e| self.ddl_error(start, stmt, e))?;
+            }
+            AddedConstraint::ForeignKey(fk) => self.builder.add_foreign_key(fk),
+            AddedConstraint::Other => {}
+        }
+        Ok(())
+    }
+
+    /// `… ADD GENERATED {ALWAYS|BY DEFAULT} AS IDENTITY (SEQUENCE NAME s … INCREMENT BY n …)`
+    fn identity(
+        &mut self,
+        tokens: &[Token],
+        mut i: usize,
+        table: TableName,
+        column: String,
+        db: Option<&str>,
+    ) {
+        let always = tokens.get(i).is_some_and(|t| t.is_kw("always"));
+        if let Some(id) = self.table(&table) {
+            if let Some(c) = self.builder.table(id).column_index(&column) {
+                let col = &mut self.builder.table_mut(id).columns[c];
+                col.identity = Some(always);
+                col.not_null = true;
+            }
+        }
+        let mut seq = None;
+        let mut increment = None;
+        while i < tokens.len() {
+            if tokens[i].is_kw("sequence") && tokens.get(i + 1).is_some_and(|t| t.is_kw("name")) {
+                if let Some((name, j)) = ddl::name_at(tokens, i + 2, db) {
+                    seq = Some(name);
+                    i = j;
+                    continue;
+                }
+            }
+            if tokens[i].is_kw("increment") {
+                increment = signed_number(
+                    tokens,
+                    i + 1 + usize::from(tokens.get(i + 1).is_some_and(|t| t.is_kw("by"))),
+                );
+            }
+            i += 1;
+        }
+        if let Some(seq) = seq {
+            if let Some(inc) = increment {
+                self.builder.sequence_mut(&seq).increment = inc;
+            }
+            self.builder.set_sequence_owner(seq, table, column);
+        }
+    }
+
+    fn create_sequence(&mut self, tokens: &[Token], db: Option<&str>) {
+        let mut i = 2;
+        while tokens
+            .get(i)
+            .is_some_and(|t| t.is_kw("if") || t.is_kw("not") || t.is_kw("exists"))
+        {
+            i += 1;
+        }
+        let Some((name, mut i)) = ddl::name_at(tokens, i, db) else {
+            return;
+        };
+        let mut increment = 1;
+        while i < tokens.len() {
+            if tokens[i].is_kw("increment") {
+                let at = i + 1 + usize::from(tokens.get(i + 1).is_some_and(|t| t.is_kw("by")));
+                if let Some(n) = signed_number(tokens, at) {
+                    increment = n;
+                }
+            }
+            i += 1;
+        }
+        self.builder.sequence_mut(&name).increment = increment;
+    }
+
+    /// `SELECT pg_catalog.setval('name', 42, true);`
+    fn setval(&mut self, tokens: &[Token], db: Option<&str>) {
+        let Some(open) = tokens.iter().position(|t| t == &Token::Punct(b'(')) else {
+            return;
+        };
+        let (Some(Token::Str(name)), Some(value)) =
+            (tokens.get(open + 1), signed_number(tokens, open + 3))
+        else {
+            return;
+        };
+        let called = !tokens.get(open + 5).is_some_and(|t| t.is_kw("false"));
+        if let Some(seq) = ddl::parse_regclass(&String::from_utf8_lossy(name), db) {
+            self.builder.sequence_mut(&seq).dump_value = Some((value, called));
+        }
+    }
+
+    /// `CREATE UNIQUE INDEX name ON [ONLY] t USING btree (a, b)` without predicate.
+    fn unique_index(&mut self, tokens: &[Token], db: Option<&str>) {
+        if tokens.iter().any(|t| t.is_kw("where")) {
+            return;
+        }
+        let Some(on) = tokens.iter().position(|t| t.is_kw("on")) else {
+            return;
+        };
+        let name = tokens
+            .get(3)
+            .and_then(Token::word)
+            .unwrap_or("")
+            .to_string();
+        let mut i = on + 1;
+        if tokens.get(i).is_some_and(|t| t.is_kw("only")) {
+            i += 1;
+        }
+        let Some((table, mut i)) = ddl::name_at(tokens, i, db) else {
+            return;
+        };
+        if tokens.get(i).is_some_and(|t| t.is_kw("using")) {
+            i += 2;
+        }
+        let Some((cols, _)) = ddl::name_list(tokens, i) else {
+            return;
+        };
+        if let Some(id) = self.table(&table) {
+            let _ = ddl::add_unique(self.builder.table_mut(id), &name, &cols);
+        }
+    }
+
+    fn trigger(&mut self, tokens: &[Token], db: Option<&str>) {
+        let name_at = if tokens.get(1).is_some_and(|t| t.is_kw("constraint")) {
+            3
+        } else {
+            2
+        };
+        let name = tokens
+            .get(name_at)
+            .and_then(Token::word)
+            .unwrap_or("")
+            .to_string();
+        let Some(on) = tokens.iter().position(|t| t.is_kw("on")) else {
+            return;
+        };
+        if let Some((table, _)) = ddl::name_at(tokens, on + 1, db) {
+            if let Some(id) = self.table(&table) {
+                self.builder.table_mut(id).triggers.push(name);
+            }
+        }
+    }
+
+    /// Where a table's rows are: the named table must be declared before its data.
+    fn data_table(&self, name: &TableName, start: u64) -> Result<TableId> {
+        self.table(name).ok_or_else(|| {
+            Error::syntax(
+                start,
+                format!("rows for table {name}, which the dump does not declare before them"),
+            )
+        })
+    }
+
+    fn column_map(
+        &self,
+        table: TableId,
+        columns: Option<&[String]>,
+        start: u64,
+    ) -> Result<Vec<usize>> {
+        let t = self.builder.table(table);
+        match columns {
+            None => Ok((0..t.columns.len()).collect()),
+            Some(cols) => cols
+                .iter()
+                .map(|c| {
+                    t.column_index(c).ok_or_else(|| {
+                        Error::syntax(
+                            start,
+                            format!("rows for column {c}, which table {} does not have", t.name),
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    fn copy(
+        &mut self,
+        stmt: &[u8],
+        start: u64,
+        input: &mut Stream<'_>,
+        sink: &mut dyn RowSink,
+    ) -> Result<()> {
+        let tokens = lexer::tokenize(stmt, self.standard_strings)
+            .ok_or_else(|| Error::syntax(start, "cannot read this COPY statement"))?;
+        let db = self.database.clone();
+        let (name, i) = ddl::name_at(&tokens, 1, db.as_deref())
+            .ok_or_else(|| Error::syntax(start, "cannot read the table of this COPY statement"))?;
+        let columns = ddl::name_list(&tokens, i).map(|(c, _)| c);
+        let from_stdin = tokens.iter().any(|t| t.is_kw("stdin"));
+        if !from_stdin {
+            return Err(Error::syntax(
+                start,
+                "only `COPY … FROM stdin` blocks can be read",
+            ));
+        }
+        let table = self.data_table(&name, start)?;
+        let columns = self.column_map(table, columns.as_deref(), start)?;
+        let data_start = input.offset();
+        let wants = sink.wants(self.builder.tables(), table);
+        let mut rows = CopyRows::new(self.builder.table(table), &columns);
+        loop {
+            let (len, nl) = input.line_len()?;
+            let offset = input.offset();
+            if !nl {
+                return Err(Error::syntax(
+                    data_start,
+                    format!("the dump ends inside the COPY data of table {name} (no `\\.` line)"),
+                ));
+            }
+            let line = &input.window()[..len];
+            if is_copy_end(line) {
+                input.consume(len + 1);
+                self.segments.push(Segment {
+                    table,
+                    start: data_start,
+                    end: offset,
+                    format: SegmentFormat::CopyText,
+                    columns,
+                });
+                return Ok(());
+            }
+            rows.row(self.builder.tables(), table, line, offset, wants, sink)?;
+            input.consume(len + 1);
+        }
+    }
+
+    fn insert(&mut self, stmt: &[u8], start: u64, end: u64, sink: &mut dyn RowSink) -> Result<()> {
+        let header = insert::parse_header(stmt)
+            .ok_or_else(|| Error::syntax(start, "cannot read this INSERT statement's header"))?;
+        let db = self.database.clone();
+        let name = match header.name.as_slice() {
+            [s, n] => TableName {
+                database: db,
+                schema: Some(s.clone()),
+                name: n.clone(),
+            },
+            [n] => TableName {
+                database: db,
+                schema: None,
+                name: n.clone(),
+            },
+            _ => return Err(Error::syntax(start, "unexpected table name in INSERT")),
+        };
+        let table = self.data_table(&name, start)?;
+        let columns = self.column_map(table, header.columns.as_deref(), start)?;
+        match self.open_insert.map(|i| &mut self.segments[i]) {
+            Some(seg) if seg.table == table && seg.columns == columns => seg.end = end,
+            _ => {
+                self.segments.push(Segment {
+                    table,
+                    start,
+                    end,
+                    format: SegmentFormat::Insert,
+                    columns: columns.clone(),
+                });
+                self.open_insert = Some(self.segments.len() - 1);
+            }
+        }
+        let mut fields = Vec::new();
+        insert_rows(
+            self.builder.tables(),
+            table,
+            &columns,
+            stmt,
+            start,
+            header.values_at,
+            self.standard_strings,
+            &mut fields,
+            sink,
+        )
+    }
+}
+
+fn stmt_calls_setval(tokens: &[Token]) -> bool {
+    tokens.iter().take(5).any(|t| t.word() == Some("setval"))
+}
+
+fn signed_number(tokens: &[Token], i: usize) -> Option<i64> {
+    match (tokens.get(i)?, tokens.get(i + 1)) {
+        (Token::Punct(b'-'), Some(Token::Number(n))) => n.parse::<i64>().ok().map(|v| -v),
+        (Token::Number(n), _) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `t.c` or `s.t.c` → (table, column).
+fn column_ref(tokens: &[Token], i: usize, db: Option<&str>) -> Option<(TableName, String)> {
+    let mut parts = Vec::new();
+    let mut j = i;
+    loop {
+        parts.push(tokens.get(j)?.word()?.to_string());
+        if tokens.get(j + 1) == Some(&Token::Punct(b'.')) {
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    let column = parts.pop()?;
+    let name = parts.pop()?;
+    Some((
+        TableName {
+            database: db.map(str::to_string),
+            schema: parts.pop(),
+            name,
+        },
+        column,
+    ))
+}
+
+fn nextval_in(tokens: &[Token], from: usize, db: Option<&str>) -> Option<TableName> {
+    let at = tokens[from.min(tokens.len())..]
+        .iter()
+        .position(|t| t.word() == Some("nextval"))?
+        + from;
+    match tokens.get(at + 2)? {
+        Token::Str(s) => ddl::parse_regclass(&String::from_utf8_lossy(s), db),
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_rows(
+    tables: &[Table],
+    table: TableId,
+    columns: &[usize],
+    stmt: &[u8],
+    start: u64,
+    values_at: usize,
+    standard_strings: bool,
+    fields: &mut Vec<insert::Field>,
+    sink: &mut dyn RowSink,
+) -> Result<()> {
+    let wants = sink.wants(tables, table);
+    let t = &tables[table];
+    let mut inverse = vec![usize::MAX; t.columns.len()];
+    for (field, &col) in columns.iter().enumerate() {
+        inverse[col] = field;
+    }
+    let mut at = values_at;
+    let mut scratch = Vec::new();
+    let mut bytes = Vec::new();
+    loop {
+        let tuple_start = at;
+        match insert::next_tuple(stmt, at, standard_strings, fields) {
+            Ok(None) => return Ok(()),
+            Ok(Some(next)) => {
+                let offset = start + tuple_start as u64;
+                if fields.len() != columns.len() {
+                    return Err(Error::data(
+                        offset,
+                        format!(
+                            "a row of table {} has {} values for {} columns",
+                            t.name,
+                            fields.len(),
+                            columns.len()
+                        ),
+                    ));
+                }
+                if wants {
+                    let mut row = InsertRow {
+                        stmt,
+                        fields,
+                        inverse: &inverse,
+                        table: t,
+                        offset,
+                        scratch: &mut scratch,
+                        bytes: &mut bytes,
+                    };
+                    sink.row(tables, table, &mut row)?;
+                }
+                at = next;
+            }
+            Err((i, what)) => return Err(Error::syntax(start + i as u64, what)),
+        }
+    }
+}
+
+/// Decodes a bytea text form into raw bytes (cells of binary columns are raw bytes).
+fn bytea<'b>(
+    text: &[u8],
+    out: &'b mut Vec<u8>,
+    table: &Table,
+    col: usize,
+    offset: u64,
+) -> Result<&'b [u8]> {
+    copy::decode_bytea(text, out).map_err(|what| {
+        Error::data(
+            offset,
+            format!(
+                "table {}, column {}: {what}",
+                table.name, table.columns[col].name
+            ),
+        )
+    })?;
+    Ok(out)
+}
+
+/// A row of an INSERT statement.
+struct InsertRow<'a> {
+    stmt: &'a [u8],
+    fields: &'a [insert::Field],
+    inverse: &'a [usize],
+    table: &'a Table,
+    offset: u64,
+    scratch: &'a mut Vec<u8>,
+    bytes: &'a mut Vec<u8>,
+}
+
+impl RowAccess for InsertRow<'_> {
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn cell(&mut self, col: usize) -> Result<CellRef<'_>> {
+        let Some(f) = self.inverse.get(col).and_then(|&i| self.fields.get(i)) else {
+            return Ok(CellRef::Absent);
+        };
+        match f.kind {
+            insert::FieldKind::Null => return Ok(CellRef::Null),
+            insert::FieldKind::Default => return Ok(CellRef::Absent),
+            _ => {}
+        }
+        let text = insert::field_text(self.stmt, f, self.scratch).unwrap_or(b"");
+        if self.table.columns[col].class == TypeClass::Binary {
+            let text = text.to_vec();
+            return Ok(CellRef::Value(bytea(
+                &text,
+                self.bytes,
+                self.table,
+                col,
+                self.offset,
+            )?));
+        }
+        Ok(CellRef::Value(text))
+    }
+}
+
+/// Decodes COPY lines of one block.
+struct CopyRows<'t> {
+    table: &'t Table,
+    columns: &'t [usize],
+    inverse: Vec<usize>,
+    spans: Vec<(usize, usize)>,
+    scratch: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+impl<'t> CopyRows<'t> {
+    fn new(table: &'t Table, columns: &'t [usize]) -> CopyRows<'t> {
+        let mut inverse = vec![usize::MAX; table.columns.len()];
+        for (field, &col) in columns.iter().enumerate() {
+            inverse[col] = field;
+        }
+        CopyRows {
+            table,
+            columns,
+            inverse,
+            spans: Vec::with_capacity(columns.len()),
+            scratch: Vec::new(),
+            bytes: Vec::new(),
+        }
+    }
+
+    fn row(
+        &mut self,
+        tables: &[Table],
+        table: TableId,
+        line: &[u8],
+        offset: u64,
+        wants: bool,
+        sink: &mut dyn RowSink,
+    ) -> Result<()> {
+        let fields = if wants {
+            copy::split_fields(line, &mut self.spans);
+            self.spans.len()
+        } else {
+            memchr::memchr_iter(b'\t', line).count() + 1
+        };
+        if fields != self.columns.len() {
+            return Err(Error::data(
+                offset,
+                format!(
+                    "a COPY row of table {} has {fields} fields for {} columns: `{}`",
+                    self.table.name,
+                    self.columns.len(),
+                    excerpt(line, 60)
+                ),
+            ));
+        }
+        if wants {
+            let mut row = CopyRow {
+                line,
+                rows: self,
+                offset,
+            };
+            sink.row(tables, table, &mut row)?;
+        }
+        Ok(())
+    }
+}
+
+struct CopyRow<'a, 't> {
+    line: &'a [u8],
+    rows: &'a mut CopyRows<'t>,
+    offset: u64,
+}
+
+impl RowAccess for CopyRow<'_, '_> {
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn cell(&mut self, col: usize) -> Result<CellRef<'_>> {
+        let rows = &mut *self.rows;
+        let Some(&(s, e)) = rows.inverse.get(col).and_then(|&i| rows.spans.get(i)) else {
+            return Ok(CellRef::Absent);
+        };
+        let raw = &self.line[s..e];
+        if copy::is_null(raw) {
+            return Ok(CellRef::Null);
+        }
+        let binary = rows.table.columns[col].class == TypeClass::Binary;
+        let text: &[u8] = if memchr::memchr(b'\\', raw).is_some() {
+            copy::decode_field(raw, &mut rows.scratch).map_err(|what| {
+                Error::data(
+                    self.offset,
+                    format!(
+                        "table {}, column {}: {what}",
+                        rows.table.name, rows.table.columns[col].name
+                    ),
+                )
+            })?;
+            &rows.scratch
+        } else {
+            raw
+        };
+        if binary {
+            let text = text.to_vec();
+            return Ok(CellRef::Value(bytea(
+                &text,
+                &mut rows.bytes,
+                rows.table,
+                col,
+                self.offset,
+            )?));
+        }
+        Ok(CellRef::Value(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::testutil::{every_path, scan_with};
+
+    fn make() -> Box<dyn DumpReader> {
+        Box::new(PostgresReader::new())
+    }
+
+    const COPY_SAMPLE: &[u8] = include_bytes!("../../../testdata/pg/samples/pg15_plain_copy.sql");
+    const INSERT_SAMPLE: &[u8] =
+        include_bytes!("../../../testdata/pg/samples/pg15_column_inserts_rpi3_onconflict.sql");
+
+    #[test]
+    fn copy_sample_reads_the_same_every_way() {
+        let rows = every_path(&make, COPY_SAMPLE);
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with("app.customers@")
+                    && r.contains("\"back\\\\slash\\\\\\\\two\"")),
+            "{rows:#?}"
+        );
+        // The partitioned table's rows live in its leaves.
+        assert_eq!(
+            rows.iter()
+                .filter(|r| r.starts_with("public.measurements_20"))
+                .count(),
+            2,
+            "{rows:#?}"
+        );
+    }
+
+    #[test]
+    fn insert_sample_reads_the_same_every_way() {
+        let rows = every_path(&make, INSERT_SAMPLE);
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("\"anon; -- not a comment\"")),
+            "{rows:#?}"
+        );
+    }
+
+    #[test]
+    fn copy_and_insert_dumps_give_the_same_cells() {
+        let (_, _, copy) = scan_with(&make, COPY_SAMPLE, None, false).unwrap();
+        let (_, _, ins) = scan_with(&make, INSERT_SAMPLE, None, false).unwrap();
+        let strip = |rows: Vec<String>, table: &str| -> Vec<String> {
+            rows.into_iter()
+                .filter(|r| r.starts_with(table))
+                .map(|r| r.split_once(':').unwrap().1.to_string())
+                .collect()
+        };
+        for table in ["app.customers@", "app.orders@", "public.bin@"] {
+            let c = strip(copy.clone(), table);
+            assert!(!c.is_empty(), "{table}");
+            assert_eq!(c, strip(ins.clone(), table), "{table}");
+        }
+    }
+
+    #[test]
+    fn schema_of_the_copy_sample() {
+        let (_, scan, _) = scan_with(&make, COPY_SAMPLE, None, false).unwrap();
+        let s = &scan.schema;
+        let orders = s.table_id(&TableName::new(Some("app"), "orders")).unwrap();
+        let customers = s
+            .table_id(&TableName::new(Some("app"), "customers"))
+            .unwrap();
+        assert_eq!(s.tables[orders].primary_key, Some(vec![0]));
+        assert!(s
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.child == orders && fk.parent == customers));
+        let m24 = s
+            .table_id(&TableName::new(Some("public"), "measurements_2024"))
+            .unwrap();
+        let m = s
+            .table_id(&TableName::new(Some("public"), "measurements"))
+            .unwrap();
+        assert_eq!(s.storage_root(m24), m);
+        assert!(s.tables[customers].columns[0].identity == Some(true));
+        assert!(s.tables[customers].triggers.contains(&"t_cust".to_string()));
+        assert!(s.sequences.iter().any(|q| q.name.name == "customers_id_seq"
+            && q.owner == Some((customers, 0))
+            && q.dump_value == Some((9, true))));
+        assert!(scan.info.complete);
+        assert_eq!(scan.info.encoding.as_deref(), Some("UTF8"));
+    }
+
+    fn scan_error(dump: &[u8]) -> String {
+        match scan_with(&make, dump, None, false) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn broken_dumps_are_errors() {
+        let ddl = "CREATE TABLE public.t (id integer, s text);\n";
+        let e =
+            scan_error(format!("{ddl}COPY public.t (id, s) FROM stdin;\n1\ta\n2\tb\n").as_bytes());
+        assert!(
+            e.contains("ends inside the COPY data of table public.t"),
+            "{e}"
+        );
+        let e = scan_error(
+            format!("{ddl}COPY public.t (id, s) FROM stdin;\n1\ta\textra\n\\.\n").as_bytes(),
+        );
+        assert!(e.contains("has 3 fields for 2 columns"), "{e}");
+        let e = scan_error(format!("{ddl}INSERT INTO public.t VALUES (1, 'abc").as_bytes());
+        assert!(e.contains("unterminated string literal"), "{e}");
+        let e = scan_error(format!("{ddl}INSERT INTO public.t VALUES (1);\n").as_bytes());
+        assert!(e.contains("1 values for 2 columns"), "{e}");
+        let e = scan_error(b"COPY public.nope (id) FROM stdin;\n1\n\\.\n");
+        assert!(e.contains("does not declare"), "{e}");
+        let e = scan_error(b"CREATE TABLE public.t (id integer;\n");
+        assert!(e.contains("cannot parse statement"), "{e}");
+    }
+
+    #[test]
+    fn escaped_copy_fields_and_bytea_decode_to_raw_values() {
+        let dump = b"CREATE TABLE public.t (id integer, s text, b bytea);\nCOPY public.t (id, s, b) FROM stdin;\n1\ta\\tb\\\\c\\N\t\\\\x00ff\n2\t\\N\t\\\\000\\\\\\\\\n\\.\n";
+        let (_, _, rows) = scan_with(&make, dump, None, false).unwrap();
+        let cells: Vec<&str> = rows.iter().map(|r| r.split_once(": ").unwrap().1).collect();
+        assert_eq!(cells[0], "\"1\" \"a\\tb\\\\cN\" \"\\0\u{fffd}\"");
+        assert_eq!(cells[1], "\"2\" <null> \"\\0\\\\\"");
+    }
+
+    #[test]
+    fn pg_dumpall_keeps_databases_apart() {
+        let dump = b"\\connect one\nCREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n1\n\\.\n\\connect -reuse-previous=on \"dbname='two''s'\"\nCREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n2\n\\.\n";
+        let (_, scan, rows) = scan_with(&make, dump, None, false).unwrap();
+        assert_eq!(scan.schema.tables.len(), 2);
+        assert!(rows[0].starts_with("one.public.t@"), "{rows:?}");
+        assert!(
+            rows[1].starts_with("two's.public.t@") || rows[1].starts_with("two''s.public.t@"),
+            "{rows:?}"
+        );
+    }
+}
