@@ -20,8 +20,10 @@
 #   MEM_LIMIT=1.20     memory check: max allowed peak-RSS ratio big / small
 #   KEEP=0             1: keep the generated dumps afterwards (they are big)
 #
-# Wall times are taken with bash's EPOCHREALTIME around `/usr/bin/time -f %M` (which gives the peak
-# RSS of the whole command, pipelines included). "vs wc -l" is the median over rounds of
+# Wall times are taken with bash's EPOCHREALTIME around `/usr/bin/time -f '%M %U %S'`, which gives
+# the peak RSS and the CPU time (user + system) of the whole command, pipelines included. On a
+# shared machine the CPU time is the steadier number; the load average before and after the
+# rounds is printed with the results. "vs wc -l" is the median over rounds of
 # (command time / `wc -l` time on the same file in the same round); "vs gzip -dc" likewise for
 # the gzip input. Every dbsalvage run must exit 0 and select exactly the number of rows the
 # generator predicts (its FILE.expect.json), or it is reported as FAILED and the script exits 1.
@@ -96,18 +98,20 @@ generate() {
   grep -E 'bytes in|--since' "$RES/gen-$(basename "$file").log" | sed 's/^/   /'
 }
 
-# measure KEY ROUND STDOUT CMD...: runs CMD once, appends "round seconds rss_kib rc" to
-# $RES/KEY.runs; CMD's stderr goes to $RES/KEY.rROUND.err.
+# measure KEY ROUND STDOUT CMD...: runs CMD once, appends "round wall_s rss_kib rc cpu_s" to
+# $RES/KEY.runs; CMD's stderr goes to $RES/KEY.rROUND.err. Dirty pages are flushed first so
+# one command's writeback does not land in the next one's time.
 measure() {
   local key=$1 round=$2 stdout=$3
   shift 3
   local tf="$RES/$key.r$round.time" err="$RES/$key.r$round.err" rc=0 t0 t1
+  sync
   t0=$EPOCHREALTIME
-  "$TIME" -f '%M' -o "$tf" "$@" >"$stdout" 2>"$err" || rc=$?
+  "$TIME" -f '%M %U %S' -o "$tf" "$@" >"$stdout" 2>"$err" || rc=$?
   t1=$EPOCHREALTIME
-  local rss
-  rss=$(tail -n 1 "$tf")
-  echo "$round $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $rss $rc" >>"$RES/$key.runs"
+  local rss user sys
+  read -r rss user sys < <(tail -n 1 "$tf")
+  echo "$round $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $rss $rc $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >>"$RES/$key.runs"
   return 0
 }
 
@@ -119,7 +123,7 @@ check_extract() {
   local key=$1 round=$2 expect=$3
   local line rc want got
   line=$(grep "^$round " "$RES/$key.runs" | tail -n 1)
-  rc=${line##* }
+  rc=$(awk '{ print $4 }' <<<"$line")
   want=$(json_get "$expect" total_selected)
   if [ "$rc" != 0 ]; then
     FAILURES+=("$key round $round: exit $rc: $(tail -n 3 "$RES/$key.r$round.err" | tr '\n' ' ')")
@@ -189,6 +193,11 @@ run_bench() {
 
   echo "== warm the page cache"
   cat "${files[@]}" >/dev/null
+  local load_before
+  load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+  if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 4) }'; then
+    echo "   WARNING: load average $load_before on $(nproc) CPUs: other work will skew wall times"
+  fi
 
   for ((r = 1; r <= ROUNDS; r++)); do
     echo "== round $r/$ROUNDS"
@@ -248,7 +257,8 @@ run_bench() {
   done
 
   echo
-  echo "== results: scale $SCALE, $ROUNDS rounds (median wall time; MB/s of decompressed SQL)"
+  echo "== results: scale $SCALE, $ROUNDS rounds (medians; MB/s of decompressed SQL per wall second)"
+  echo "load average (1, 5, 15 min): $load_before before the rounds, $(cut -d ' ' -f 1-3 /proc/loadavg) after"
   for d in $DIALECTS; do
     case $d in
       postgres) echo "pg.sql: $(stat -c %s "$pg") bytes; pg.sql.gz (gzip -$GZIP_LEVEL): $(stat -c %s "$gz") bytes; --since $(json_get "$pg.expect.json" since); rows $(grep -o '"rows": {[^}]*}' "$pg.expect.json" | tr -d '{}"' | sed 's/rows: //'); selected $(json_get "$pg.expect.json" total_selected)" ;;
@@ -256,30 +266,31 @@ run_bench() {
     esac
   done
   {
-    printf '| %-36s | %9s | %8s | %9s | %11s | %12s | %-11s |\n' \
-      command "median s" "MB/s" "vs wc -l" "vs gzip -dc" "max RSS MiB" status
-    printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..38})" "----------:" "---------:" \
-      "----------:" "------------:" "-------------:" "-------------"
-    local row key label bytes base gzbase med mbs rwc rgz rss status
+    printf '| %-36s | %7s | %7s | %6s | %8s | %11s | %11s | %-11s |\n' \
+      command "wall s" "CPU s" "MB/s" "vs wc -l" "vs gzip -dc" "max RSS MiB" status
+    printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..38})" "--------:" "--------:" \
+      "-------:" "---------:" "------------:" "------------:" "-------------"
+    local row key label bytes base gzbase med cpu mbs rwc rgz rss status
     for row in "${rows[@]}"; do
       IFS='|' read -r key label bytes base gzbase <<<"${row//\\|/$'\x01'}"
       label=${label//$'\x01'/\\|}
       status=$(cat "$RES/$key.status" 2>/dev/null || echo ok)
       if [ "$status" != ok ]; then
-        printf '| %-36s | %9s | %8s | %9s | %11s | %12s | %-11s |\n' "$label" - - - - - "$status"
+        printf '| %-36s | %7s | %7s | %6s | %8s | %11s | %11s | %-11s |\n' "$label" - - - - - - "$status"
         continue
       fi
       med=$(awk '{ print $2 }' "$RES/$key.runs" | median)
+      cpu=$(awk '{ print $5 }' "$RES/$key.runs" | median)
       mbs=$(awk -v b="$bytes" -v t="$med" 'BEGIN { printf "%.0f", b / 1e6 / t }')
-      rwc=$(join <(sort "$RES/$key.runs") <(sort "$RES/$base.runs") | awk '{ print $2 / $5 }' | median)
+      rwc=$(join <(sort "$RES/$key.runs") <(sort "$RES/$base.runs") | awk '{ print $2 / $6 }' | median)
       rwc=$(printf '%.2f' "$rwc")
       rgz=-
       if [ -n "$gzbase" ]; then
-        rgz=$(join <(sort "$RES/$key.runs") <(sort "$RES/$gzbase.runs") | awk '{ print $2 / $5 }' | median)
+        rgz=$(join <(sort "$RES/$key.runs") <(sort "$RES/$gzbase.runs") | awk '{ print $2 / $6 }' | median)
         rgz=$(printf '%.2f' "$rgz")
       fi
       rss=$(awk 'BEGIN { m = 0 } { if ($3 > m) m = $3 } END { printf "%.1f", m / 1024 }' "$RES/$key.runs")
-      printf '| %-36s | %9.3f | %8s | %9s | %11s | %12s | %-11s |\n' "$label" "$med" "$mbs" "$rwc" "$rgz" "$rss" ok
+      printf '| %-36s | %7.3f | %7.2f | %6s | %8s | %11s | %11s | %-11s |\n' "$label" "$med" "$cpu" "$mbs" "$rwc" "$rgz" "$rss" ok
     done
   } | tee "$RES/table.md"
   if [ "$KEEP" != 1 ]; then
