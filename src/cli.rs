@@ -102,7 +102,8 @@ pub struct ExtractArgs {
     #[arg(long, value_name = "FILE", required_unless_present_any = ["json", "dry_run"])]
     pub sql: Option<PathBuf>,
 
-    /// Write the selected rows as JSON to FILE (`-` for stdout).
+    /// Write the selected rows as JSON to FILE (`-` for stdout). A schema file is written beside
+    /// it (`ROWS.schema.json`) so that `dbsalvage patch` can rebuild the patch after review.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
@@ -153,6 +154,11 @@ pub struct PatchArgs {
     /// Write the SQL patch to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub sql: PathBuf,
+
+    /// The schema file `extract` wrote beside the JSON (default: `ROWS.schema.json` for
+    /// `ROWS.json`).
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
 
     /// Write the patch even if a remaining row references a selected row that was deleted from
     /// the JSON (the restored backup cannot have it, so applying may fail).

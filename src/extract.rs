@@ -119,6 +119,7 @@ pub fn analyse(config: &Config, with_stats: bool) -> Result<Analysis> {
             return Err(locate(e, &input));
         }
     };
+    trace(started, "first pass");
     let schema = scan.schema;
     let info = scan.info;
     if info.tool.is_some() && !info.complete {
@@ -146,6 +147,7 @@ pub fn analyse(config: &Config, with_stats: bool) -> Result<Analysis> {
                 SegmentReader::new(&input, reader.as_ref(), &schema, scan.segments);
             let resolved = select::resolve(&schema, store, &mut table_reader, &config.filter)
                 .map_err(|e| locate(e, &input));
+            trace(started, "closure resolved");
             progress.finish();
             Some(resolved?)
         }
@@ -230,6 +232,10 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     };
     let mut sql_out = open(&sql)?;
     let mut json_out = open(&json)?;
+    let mut schema_out = match &json {
+        Some(Target::File(p)) => Some(OutputFile::create(&crate::replay::schema_path(p))?),
+        _ => None,
+    };
 
     let analysis = analyse(&config, false)?;
     let selection = analysis
@@ -242,14 +248,27 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
             .map_err(|e| retarget(e, out))?;
     }
+    let (since_text, since) = config.since.as_ref().expect("extract always has --since");
+    let since_label = format!("{since_text} ({})", time::format_micros(*since));
+    if let Some(out) = schema_out.as_mut() {
+        let file = crate::replay::schema_file(
+            analysis.reader.kind(),
+            &analysis.input.name,
+            &since_label,
+            schema,
+            &analysis.info,
+            selection,
+        )?;
+        serde_json::to_writer(out.writer(), &file)
+            .map_err(|e| retarget(Error::io("writing the schema file", e.into()), out))?;
+    }
     if let Some(out) = sql_out.as_mut() {
-        let (since_text, since) = config.since.as_ref().expect("extract always has --since");
         let ctx = PatchContext {
             schema,
             info: &analysis.info,
             selection,
             source_name: &analysis.input.name,
-            since: &format!("{since_text} ({})", time::format_micros(*since)),
+            since: &since_label,
         };
         analysis
             .reader
@@ -258,7 +277,11 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
             .write(out.writer(), &ctx)
             .map_err(|e| retarget(e, out))?;
     }
+    trace(analysis.started, "outputs written");
     if let Some(out) = json_out {
+        out.commit()?;
+    }
+    if let Some(out) = schema_out {
         out.commit()?;
     }
     if let Some(out) = sql_out {
@@ -371,6 +394,16 @@ fn first_pass(
     Ok((reader, scan, store, stats, bytes))
 }
 
+/// With `DBSALVAGE_TRACE` set, prints how long the run has taken so far at a named point.
+fn trace(started: Clock, what: &str) {
+    if std::env::var_os("DBSALVAGE_TRACE").is_some() {
+        eprintln!(
+            "dbsalvage: {what} at {:.2}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// Fills in the input name and line number of a positioned error.
 fn locate(mut e: Error, input: &Input) -> Error {
     if let Some(pos) = e.position_mut() {
@@ -418,19 +451,40 @@ impl TableReader for SegmentReader<'_> {
         &mut self,
         schema: &Schema,
         table: TableId,
+        backwards: bool,
         sink: &mut dyn RowSink,
     ) -> Result<()> {
         if self.file.is_none() {
             self.file = Some(self.input.reopen()?);
         }
         let file = self.file.as_mut().expect("opened above");
-        for seg in &self.by_table[table] {
+        let trace = std::env::var_os("DBSALVAGE_TRACE").is_some();
+        let started = Clock::now();
+        let bytes: u64 = self.by_table[table].iter().map(|s| s.end - s.start).sum();
+        let segments: Box<dyn Iterator<Item = &Segment>> = if backwards {
+            Box::new(self.by_table[table].iter().rev())
+        } else {
+            Box::new(self.by_table[table].iter())
+        };
+        for seg in segments {
+            if backwards && self.reader.rescan_backwards(file, schema, seg, sink)? {
+                continue;
+            }
             file.seek(SeekFrom::Start(seg.start))
                 .map_err(|e| Error::io("re-reading the dump", e))?;
             let mut limited = (&mut *file).take(seg.end - seg.start);
             let limited: &mut dyn Read = &mut limited;
             let mut stream = ByteStream::new(limited, seg.start);
             self.reader.rescan(&mut stream, schema, seg, sink)?;
+        }
+        if trace {
+            eprintln!(
+                "dbsalvage: re-read {}{} ({}) in {:.2}s",
+                schema.tables[table].name,
+                if backwards { " backwards" } else { "" },
+                human_bytes(bytes),
+                started.elapsed().as_secs_f64()
+            );
         }
         Ok(())
     }

@@ -15,7 +15,9 @@ use crate::error::{Error, Result};
 /// A table (or sequence) name: optional database (several databases in one dump), optional
 /// schema (PostgreSQL), name. Names are stored exactly as the server knows them (unquoted,
 /// case preserved).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct TableName {
     /// Database, when the dump holds several (`\connect`, `USE`).
     pub database: Option<String>,
@@ -98,7 +100,7 @@ pub enum TypeClass {
 }
 
 /// One column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Column {
     /// Name as the server knows it.
     pub name: String,
@@ -135,7 +137,7 @@ impl Column {
 pub type TableId = usize;
 
 /// A resolved foreign key: `child(child_columns)` references `parent(parent_columns)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ForeignKey {
     /// Constraint name (may be empty when the dump gives none).
     pub name: String,
@@ -152,7 +154,7 @@ pub struct ForeignKey {
 }
 
 /// A unique key (UNIQUE constraint or unique index without predicate/expressions).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UniqueKey {
     /// Constraint or index name.
     pub name: String,
@@ -161,7 +163,7 @@ pub struct UniqueKey {
 }
 
 /// One table (partition leaves are folded into their root: see [`SchemaBuilder::finish`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     /// Its name.
     pub name: TableName,
@@ -199,7 +201,7 @@ impl Table {
 }
 
 /// A sequence the patch must move past the rescued keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sequence {
     /// Its name.
     pub name: TableName,
@@ -224,6 +226,66 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// Rebuilds a schema from its parts (as saved beside a JSON file).
+    ///
+    /// # Errors
+    /// Parts that do not fit together (an index out of range).
+    pub fn from_parts(
+        tables: Vec<Table>,
+        foreign_keys: Vec<ForeignKey>,
+        sequences: Vec<Sequence>,
+    ) -> Result<Schema> {
+        let n = tables.len();
+        let bad = |what: &str| Error::Schema(format!("inconsistent schema: {what}"));
+        for t in &tables {
+            let cols = t.columns.len();
+            let in_range = |c: &usize| *c < cols;
+            if !t.primary_key.iter().flatten().all(in_range)
+                || !t.unique_keys.iter().flat_map(|u| &u.columns).all(in_range)
+                || t.partition_of.is_some_and(|p| p >= n)
+            {
+                return Err(bad(&format!(
+                    "table {} has a key outside its columns",
+                    t.name
+                )));
+            }
+        }
+        for fk in &foreign_keys {
+            if fk.child >= n
+                || fk.parent >= n
+                || fk.child_columns.len() != fk.parent_columns.len()
+                || fk
+                    .child_columns
+                    .iter()
+                    .any(|&c| c >= tables[fk.child].columns.len())
+                || fk
+                    .parent_columns
+                    .iter()
+                    .any(|&c| c >= tables[fk.parent].columns.len())
+            {
+                return Err(bad(&format!("foreign key {}", fk.name)));
+            }
+        }
+        for s in &sequences {
+            if s.owner
+                .is_some_and(|(t, c)| t >= n || c >= tables[t].columns.len())
+            {
+                return Err(bad(&format!("sequence {}", s.name)));
+            }
+        }
+        let index = tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        Ok(Schema {
+            tables,
+            foreign_keys,
+            sequences,
+            index,
+        })
+    }
+
     /// The table called `name`.
     pub fn table_id(&self, name: &TableName) -> Option<TableId> {
         self.index.get(name).copied()

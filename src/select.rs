@@ -253,6 +253,9 @@ impl TableFilter {
 
     /// May rows of this table be selected?
     pub fn allows(&self, name: &crate::schema::TableName) -> bool {
+        if self.include.is_none() && self.exclude.is_none() {
+            return true;
+        }
         let full = name.to_string();
         let hit = |set: &globset::GlobSet| set.is_match(&full) || set.is_match(&name.name);
         self.include.as_ref().is_none_or(hit) && !self.exclude.as_ref().is_some_and(hit)
@@ -299,27 +302,39 @@ impl RowAccess for Mapped<'_> {
     }
 }
 
-/// Rows selected so far, per root table.
+/// Rows selected so far, per root table, with their reasons; a row is identified by its
+/// offset in the dump (unique, and stable across re-reads).
 #[derive(Debug, Default)]
 pub struct Store {
     rows: FxHashMap<TableId, Vec<SelectedRow>>,
-    offsets: FxHashSet<u64>,
+    offsets: FxHashMap<u64, (TableId, usize)>,
 }
 
 impl Store {
-    fn insert(&mut self, table: TableId, row: Row, reason: Reason) -> bool {
-        if !self.offsets.insert(row.offset) {
-            return false;
+    /// Adds a row (unless a row with the same offset is already held); `table` is a root.
+    pub fn insert(&mut self, table: TableId, row: Row, reason: Reason) -> bool {
+        let rows = self.rows.entry(table).or_default();
+        match self.offsets.entry(row.offset) {
+            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((table, rows.len()));
+                rows.push(SelectedRow { row, reason });
+                true
+            }
         }
-        self.rows
-            .entry(table)
-            .or_default()
-            .push(SelectedRow { row, reason });
-        true
     }
 
-    fn contains(&self, offset: u64) -> bool {
-        self.offsets.contains(&offset)
+    fn reason(&self, offset: u64) -> Option<Reason> {
+        let &(t, i) = self.offsets.get(&offset)?;
+        Some(self.rows[&t][i].reason)
+    }
+
+    /// An ancestor turns out to reference a root or descendant: it is a descendant.
+    fn promote(&mut self, offset: u64, reason: Reason) -> Option<&Row> {
+        let &(t, i) = self.offsets.get(&offset)?;
+        let r = self.rows.get_mut(&t)?.get_mut(i)?;
+        r.reason = reason;
+        Some(&r.row)
     }
 
     /// Number of rows held.
@@ -353,6 +368,8 @@ pub struct RootFinder<'c> {
 #[derive(Debug, Clone)]
 struct RootPlan {
     root: TableId,
+    /// May the root's rows be selected (`--include/--exclude-table`)?
+    allowed: bool,
     column: usize,
     clock: CellClock,
     map: Option<Vec<usize>>,
@@ -404,6 +421,7 @@ impl<'c> RootFinder<'c> {
                 let root_col = tables[root].column_index(&tables[table].columns[column].name);
                 RootPlan {
                     root,
+                    allowed: self.filter.allows(&tables[root].name),
                     column,
                     clock: CellClock {
                         class: tables[table].columns[column].class,
@@ -488,8 +506,7 @@ impl RowSink for RootFinder<'_> {
                 st.max = Some((t, text()));
             }
         }
-        let allowed = self.filter.allows(&tables[plan.root].name);
-        if allowed && matches!((instant, since), (Instant::At(t), Some(s)) if t > s) {
+        if plan.allowed && matches!((instant, since), (Instant::At(t), Some(s)) if t > s) {
             let columns = tables[plan.root].columns.len();
             let owned = match &plan.map {
                 Some(map) => Mapped { inner: row, map }.to_row(columns)?,
@@ -503,22 +520,32 @@ impl RowSink for RootFinder<'_> {
 
 /// Re-reads the rows of a table (all partition leaves of a root) for the resolver.
 pub trait TableReader {
-    /// Hands every row of root table `table` (from all its segments) to `sink`.
+    /// Hands every row of root table `table` (from all its segments) to `sink`. With
+    /// `backwards`, the rows may come last-first (readers that cannot, give them in dump order):
+    /// chains of self-references point back in the dump, so a backwards read follows a whole
+    /// chain of ancestors in one pass.
     ///
     /// # Errors
     /// Read or parse failures.
-    fn read_table(&mut self, schema: &Schema, table: TableId, sink: &mut dyn RowSink)
-        -> Result<()>;
+    fn read_table(
+        &mut self,
+        schema: &Schema,
+        table: TableId,
+        backwards: bool,
+        sink: &mut dyn RowSink,
+    ) -> Result<()>;
 
     /// Does the dump hold any rows for `table`?
     fn has_rows(&self, schema: &Schema, table: TableId) -> bool;
 }
 
-/// Exact key sets of the selected rows, one per (table, referenced column list).
+/// Exact key sets, one per (table, referenced column list): the keys of all selected rows
+/// (`all`) and of the roots and descendants only (`rooted`, what descendants must reference).
 #[derive(Default)]
 struct KeyIndex {
     specs: Vec<(TableId, Vec<usize>)>,
-    sets: Vec<FxHashSet<Key>>,
+    all: Vec<FxHashSet<Key>>,
+    rooted: Vec<FxHashSet<Key>>,
 }
 
 impl KeyIndex {
@@ -531,15 +558,66 @@ impl KeyIndex {
             return i;
         }
         self.specs.push((table, columns.to_vec()));
-        self.sets.push(FxHashSet::default());
+        self.all.push(FxHashSet::default());
+        self.rooted.push(FxHashSet::default());
         self.specs.len() - 1
     }
 
-    fn add_row(&mut self, table: TableId, row: &Row) {
+    fn add_row(&mut self, table: TableId, row: &Row, rooted: bool) {
         for (i, (t, cols)) in self.specs.iter().enumerate() {
             if *t == table {
                 if let Some(k) = Key::of_row(row, cols) {
-                    self.sets[i].insert(k);
+                    if rooted {
+                        self.rooted[i].insert(k.clone());
+                    }
+                    self.all[i].insert(k);
+                }
+            }
+        }
+    }
+}
+
+/// The resolver's state, shared by the sinks that re-read tables.
+struct Resolver<'s> {
+    schema: &'s Schema,
+    allowed: Vec<bool>,
+    store: Store,
+    index: KeyIndex,
+    /// Per foreign key: the spec (in `index`) of its referenced columns.
+    parent_spec: Vec<usize>,
+    /// Per foreign key: referenced keys that selected rows need and the selection lacks.
+    needed: Vec<FxHashSet<Key>>,
+    /// Per table: roots + descendants count (a child must be re-read when a parent's grows).
+    version: Vec<usize>,
+    excluded: Vec<String>,
+    dangling: Vec<String>,
+}
+
+impl Resolver<'_> {
+    /// A row was selected (or promoted): index it and note the keys it needs.
+    fn selected(&mut self, table: TableId, row: &Row, rooted: bool) {
+        self.index.add_row(table, row, rooted);
+        if rooted {
+            self.version[table] += 1;
+        }
+        for (f, fk) in self.schema.outgoing(table) {
+            let Some(k) = Key::of_row(row, &fk.child_columns) else {
+                continue;
+            };
+            if !self.allowed[fk.parent] {
+                self.excluded.push(format!(
+                    "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
+                    self.schema.tables[table].name, self.schema.tables[fk.parent].name, fk.name
+                ));
+            } else if !self.index.all[self.parent_spec[f]].contains(&k) {
+                self.needed[f].insert(k);
+            }
+        }
+        // Keys this row provides are no longer needed.
+        for (f, fk) in self.schema.incoming(table) {
+            if !self.needed[f].is_empty() {
+                if let Some(k) = Key::of_row(row, &fk.parent_columns) {
+                    self.needed[f].remove(&k);
                 }
             }
         }
@@ -549,70 +627,102 @@ impl KeyIndex {
 /// Resolves the closure and orders the selection. Rows are only taken from tables `filter`
 /// allows; references into other tables are reported in [`Selection::excluded`].
 ///
+/// One sweep over the tables in foreign-key order (parents first) picks up descendants — and,
+/// in the same reads, the ancestors already known to be needed; it repeats while a table whose
+/// children were read gains rows. Then sweeps in the other direction (children first, each
+/// table read backwards where the reader can) fetch the remaining ancestors until none is
+/// missing.
+///
 /// # Errors
 /// Failures re-reading the dump.
 pub fn resolve(
     schema: &Schema,
-    mut store: Store,
+    store: Store,
     reader: &mut dyn TableReader,
     filter: &TableFilter,
 ) -> Result<Selection> {
-    let allowed: Vec<bool> = schema
-        .tables
-        .iter()
-        .map(|t| filter.allows(&t.name))
-        .collect();
     let fks = &schema.foreign_keys;
-    // One key set per referenced column list (a FK may target a UNIQUE non-PK column).
     let mut index = KeyIndex::default();
     let parent_spec: Vec<usize> = fks
         .iter()
         .map(|fk| index.spec(fk.parent, &fk.parent_columns))
         .collect();
-    for (&t, rows) in &store.rows {
-        for r in rows {
-            index.add_row(t, &r.row);
+    let n = schema.tables.len();
+    let mut r = Resolver {
+        schema,
+        allowed: schema
+            .tables
+            .iter()
+            .map(|t| filter.allows(&t.name))
+            .collect(),
+        store: Store::default(),
+        index,
+        parent_spec,
+        needed: vec![FxHashSet::default(); fks.len()],
+        version: vec![0; n],
+        excluded: Vec::new(),
+        dangling: Vec::new(),
+    };
+    // The roots: index them first (so none is "needed"), then note what they need.
+    let mut roots: Vec<(TableId, SelectedRow)> = store
+        .rows
+        .into_iter()
+        .flat_map(|(t, rows)| rows.into_iter().map(move |row| (t, row)))
+        .collect();
+    roots.sort_by_key(|(_, row)| row.row.offset);
+    for (t, row) in &roots {
+        r.index.add_row(*t, &row.row, true);
+    }
+    for (t, row) in roots {
+        r.store.insert(t, row.row, row.reason);
+    }
+    let root_rows: Vec<(TableId, Row)> = r
+        .store
+        .rows
+        .iter()
+        .flat_map(|(&t, rows)| rows.iter().map(move |x| (t, x.row.clone())))
+        .collect();
+    for (t, row) in &root_rows {
+        r.version[*t] += 1;
+        for (f, fk) in schema.outgoing(*t) {
+            if let Some(k) = Key::of_row(row, &fk.child_columns) {
+                if !r.allowed[fk.parent] {
+                    r.excluded.push(format!(
+                        "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
+                        schema.tables[*t].name, schema.tables[fk.parent].name, fk.name
+                    ));
+                } else if !r.index.all[r.parent_spec[f]].contains(&k) {
+                    r.needed[f].insert(k);
+                }
+            }
         }
     }
-    let mut rereads = 0;
+    drop(root_rows);
 
-    // --- descendants: re-read child tables until no table gains a row.
-    // version[t] counts root/descendant rows of t; seen[fk] is the parent version the child was
-    // last read against.
-    let n = schema.tables.len();
-    let mut version: Vec<usize> = (0..n)
-        .map(|t| store.rows.get(&t).map_or(0, Vec::len))
-        .collect();
-    let mut seen: Vec<usize> = vec![0; fks.len()];
     let order = table_order(schema);
+    let mut rereads = 0;
+    // seen[f]: the parent's version when the child was last read for descendants.
+    let mut seen: Vec<usize> = vec![0; fks.len()];
     loop {
         let mut progressed = false;
         for &t in &order {
-            let active: Vec<usize> = (0..fks.len())
-                .filter(|&f| fks[f].child == t && version[fks[f].parent] > seen[f])
-                .collect();
-            if active.is_empty() || !allowed[t] || !reader.has_rows(schema, t) {
+            if !r.allowed[t] || !reader.has_rows(schema, t) {
                 continue;
             }
-            for &f in &active {
-                seen[f] = version[fks[f].parent];
+            let children: Vec<usize> = (0..fks.len())
+                .filter(|&f| fks[f].child == t && r.version[fks[f].parent] > seen[f])
+                .collect();
+            if children.is_empty() {
+                continue;
             }
-            let mut sink = ChildSink {
-                schema,
-                table: t,
-                fks: &active,
-                parent_spec: &parent_spec,
-                index: &mut index,
-                store: &mut store,
-                key: Vec::new(),
-                maps: HashMap::new(),
-                added: 0,
-            };
-            reader.read_table(schema, t, &mut sink)?;
+            for &f in &children {
+                seen[f] = r.version[fks[f].parent];
+            }
+            let before = r.version[t];
+            let mut sink = SweepSink::new(&mut r, t, &children);
+            reader.read_table(schema, t, false, &mut sink)?;
             rereads += 1;
-            let added = sink.added;
-            if added > 0 {
-                version[t] += added;
+            if r.version[t] > before {
                 progressed = true;
             }
         }
@@ -621,74 +731,45 @@ pub fn resolve(
         }
     }
 
-    // --- ancestors: collect keys selected rows reference that are not selected; read the
-    // parent tables (children first) to fetch them; repeat with the rows fetched.
-    let mut dangling = Vec::new();
-    let mut excluded: Vec<String> = Vec::new();
-    let mut processed: FxHashMap<TableId, usize> = FxHashMap::default();
-    let mut needed: Vec<FxHashSet<Key>> = vec![FxHashSet::default(); fks.len()];
+    // Remaining ancestors, children first; a backwards read follows self-reference chains.
     loop {
-        let mut any = false;
-        for (&t, rows) in &store.rows {
-            let from = processed.get(&t).copied().unwrap_or(0);
-            for r in &rows[from..] {
-                for (f, fk) in schema.outgoing(t) {
-                    if let Some(k) = Key::of_row(&r.row, &fk.child_columns) {
-                        if !allowed[fk.parent] {
-                            excluded.push(format!(
-                                "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
-                                schema.tables[t].name, schema.tables[fk.parent].name, fk.name
-                            ));
-                        } else if !index.sets[parent_spec[f]].contains(&k) {
-                            needed[f].insert(k);
-                            any = true;
-                        }
-                    }
-                }
-            }
-            processed.insert(t, rows.len());
-        }
-        if !any {
-            break;
-        }
+        let mut read_any = false;
         for &t in order.iter().rev() {
-            let wanted: Vec<usize> = (0..fks.len())
-                .filter(|&f| fks[f].parent == t && !needed[f].is_empty())
-                .collect();
-            if wanted.is_empty() {
+            let wanted = (0..fks.len()).any(|f| fks[f].parent == t && !r.needed[f].is_empty());
+            if !wanted {
                 continue;
             }
-            let mut sink = ParentSink {
-                schema,
-                table: t,
-                fks: &wanted,
-                needed: &mut needed,
-                index: &mut index,
-                store: &mut store,
-                key: Vec::new(),
-                maps: HashMap::new(),
-            };
             if reader.has_rows(schema, t) {
-                reader.read_table(schema, t, &mut sink)?;
+                let mut sink = SweepSink::new(&mut r, t, &[]);
+                reader.read_table(schema, t, true, &mut sink)?;
                 rereads += 1;
+                read_any = true;
             }
-            for &f in &wanted {
-                for k in needed[f].drain() {
-                    if !index.sets[parent_spec[f]].contains(&k) {
-                        dangling.push(format!(
-                            "{} references a row of {} that the dump does not hold (foreign key {})",
-                            schema.tables[fks[f].child].name, schema.tables[t].name, fks[f].name
-                        ));
-                    }
+            // Whatever this table was still needed for, the dump does not hold.
+            for (f, fk) in fks.iter().enumerate() {
+                if fk.parent == t && !r.needed[f].is_empty() {
+                    r.needed[f].clear();
+                    r.dangling.push(format!(
+                        "{} references a row of {} that the dump does not hold (foreign key {})",
+                        schema.tables[fk.child].name, schema.tables[t].name, fk.name
+                    ));
                 }
             }
         }
+        if !read_any || r.needed.iter().all(|n| n.is_empty()) {
+            break;
+        }
     }
+    let Resolver {
+        store,
+        mut dangling,
+        mut excluded,
+        ..
+    } = r;
     dangling.sort();
     dangling.dedup();
     excluded.sort();
     excluded.dedup();
-
     let mut selection = order_selection(schema, store, &order);
     selection.dangling = dangling;
     selection.excluded = excluded;
@@ -696,105 +777,89 @@ pub fn resolve(
     Ok(selection)
 }
 
-/// Rows of a child table that reference selected parents become descendants.
-struct ChildSink<'a> {
-    schema: &'a Schema,
+/// Reads one table for the resolver: a row referencing a root or descendant through one of
+/// `children` becomes a descendant; a row whose key a selected row needs becomes an ancestor.
+struct SweepSink<'a, 's> {
+    r: &'a mut Resolver<'s>,
     table: TableId,
-    fks: &'a [usize],
-    parent_spec: &'a [usize],
-    index: &'a mut KeyIndex,
-    store: &'a mut Store,
+    children: &'a [usize],
+    /// Foreign keys referencing this table (where ancestors may be needed).
+    parents: Vec<usize>,
     key: Vec<u8>,
     maps: HashMap<TableId, Vec<usize>>,
-    added: usize,
 }
 
-impl RowSink for ChildSink<'_> {
+impl<'a, 's> SweepSink<'a, 's> {
+    fn new(r: &'a mut Resolver<'s>, table: TableId, children: &'a [usize]) -> Self {
+        let parents = r.schema.incoming(table).map(|(f, _)| f).collect();
+        SweepSink {
+            r,
+            table,
+            children,
+            parents,
+            key: Vec::new(),
+            maps: HashMap::new(),
+        }
+    }
+}
+
+impl RowSink for SweepSink<'_, '_> {
     fn wants(&mut self, _: &[Table], _: TableId) -> bool {
         true
     }
 
     fn row(&mut self, tables: &[Table], leaf: TableId, row: &mut dyn RowAccess) -> Result<()> {
-        if self.store.contains(row.offset()) {
-            return Ok(());
-        }
+        let schema = self.r.schema;
         let map = leaf_map_cached(&mut self.maps, tables, leaf, self.table);
-        for &f in self.fks {
-            let fk = &self.schema.foreign_keys[f];
-            if !Key::read(row, &fk.child_columns, map, &mut self.key)? {
-                continue;
+        // Descendant?
+        let mut reason = None;
+        for &f in self.children {
+            let fk = &schema.foreign_keys[f];
+            if Key::read(row, &fk.child_columns, map, &mut self.key)?
+                && self.r.index.rooted[self.r.parent_spec[f]].contains(self.key.as_slice())
+            {
+                reason = Some(Reason::Descendant { fk: f });
+                break;
             }
-            if self.index.sets[self.parent_spec[f]].contains(self.key.as_slice()) {
+        }
+        // Ancestor?
+        if reason.is_none() {
+            for &f in &self.parents {
+                if self.r.needed[f].is_empty() {
+                    continue;
+                }
+                let fk = &schema.foreign_keys[f];
+                if Key::read(row, &fk.parent_columns, map, &mut self.key)?
+                    && self.r.needed[f].contains(self.key.as_slice())
+                {
+                    reason = Some(Reason::Ancestor { fk: f });
+                    break;
+                }
+            }
+        }
+        let Some(reason) = reason else {
+            return Ok(());
+        };
+        let offset = row.offset();
+        match (self.r.store.reason(offset), reason) {
+            (None, _) => {
                 let columns = tables[self.table].columns.len();
                 let owned = match map {
                     Some(map) => Mapped { inner: row, map }.to_row(columns)?,
                     None => row.to_row(columns)?,
                 };
-                // Index at once: a later row of this table may reference this one.
-                self.index.add_row(self.table, &owned);
-                self.store
-                    .insert(self.table, owned, Reason::Descendant { fk: f });
-                self.added += 1;
-                break;
+                let rooted = matches!(reason, Reason::Descendant { .. });
+                self.r.selected(self.table, &owned, rooted);
+                self.r.store.insert(self.table, owned, reason);
             }
-        }
-        Ok(())
-    }
-}
-
-/// Rows of a parent table whose key a selected row needs become ancestors.
-struct ParentSink<'a> {
-    schema: &'a Schema,
-    table: TableId,
-    fks: &'a [usize],
-    needed: &'a mut Vec<FxHashSet<Key>>,
-    index: &'a mut KeyIndex,
-    store: &'a mut Store,
-    key: Vec<u8>,
-    maps: HashMap<TableId, Vec<usize>>,
-}
-
-impl RowSink for ParentSink<'_> {
-    fn wants(&mut self, _: &[Table], _: TableId) -> bool {
-        true
-    }
-
-    fn row(&mut self, tables: &[Table], leaf: TableId, row: &mut dyn RowAccess) -> Result<()> {
-        if self.store.contains(row.offset()) {
-            return Ok(());
-        }
-        let map = leaf_map_cached(&mut self.maps, tables, leaf, self.table);
-        let mut hit = None;
-        for &f in self.fks {
-            if self.needed[f].is_empty() {
-                continue;
-            }
-            let fk = &self.schema.foreign_keys[f];
-            if Key::read(row, &fk.parent_columns, map, &mut self.key)?
-                && self.needed[f].remove(self.key.as_slice())
-            {
-                hit.get_or_insert(f);
-            }
-        }
-        if let Some(f) = hit {
-            let columns = tables[self.table].columns.len();
-            let owned = match map {
-                Some(map) => Mapped { inner: row, map }.to_row(columns)?,
-                None => row.to_row(columns)?,
-            };
-            self.index.add_row(self.table, &owned);
-            // The same row may satisfy other foreign keys' needs too.
-            for &g in self.fks {
-                if g != f {
-                    if let Some(k) =
-                        Key::of_row(&owned, &self.schema.foreign_keys[g].parent_columns)
-                    {
-                        self.needed[g].remove(&k);
-                    }
+            (Some(Reason::Ancestor { .. }), Reason::Descendant { .. }) => {
+                // Found as an ancestor first, but it references a selected row: a descendant,
+                // whose own children are descendants too.
+                if let Some(owned) = self.r.store.promote(offset, reason).cloned() {
+                    self.r.selected(self.table, &owned, true);
                 }
             }
-            self.store
-                .insert(self.table, owned, Reason::Ancestor { fk: f });
+            _ => {}
         }
         Ok(())
     }
@@ -852,6 +917,12 @@ pub fn table_order(schema: &Schema) -> Vec<TableId> {
         order.push(next);
     }
     order
+}
+
+/// Orders rows already chosen (e.g. read back from a reviewed JSON file): tables parents
+/// first, rows of a self-referencing table referenced-first, otherwise by offset.
+pub fn order(schema: &Schema, store: Store) -> Selection {
+    order_selection(schema, store, &table_order(schema))
 }
 
 fn order_selection(schema: &Schema, mut store: Store, order: &[TableId]) -> Selection {

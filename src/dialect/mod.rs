@@ -10,7 +10,7 @@ pub mod postgres;
 #[cfg(test)]
 pub(crate) mod testutil;
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 
 use crate::error::Result;
 use crate::row::RowSink;
@@ -180,7 +180,27 @@ pub trait DumpReader {
         segment: &Segment,
         sink: &mut dyn RowSink,
     ) -> Result<()>;
+
+    /// Reads one segment's rows last-first, when this reader can (one row per line can be read
+    /// backwards; SQL statements cannot). Returns `false` if it cannot: the caller then reads
+    /// forwards with [`DumpReader::rescan`].
+    ///
+    /// # Errors
+    /// As [`DumpReader::scan`].
+    fn rescan_backwards(
+        &self,
+        _file: &mut dyn SeekRead,
+        _schema: &Schema,
+        _segment: &Segment,
+        _sink: &mut dyn RowSink,
+    ) -> Result<bool> {
+        Ok(false)
+    }
 }
+
+/// A readable, seekable source (the dump file or its spool).
+pub trait SeekRead: Read + Seek {}
+impl<T: Read + Seek> SeekRead for T {}
 
 /// What a patch writer needs besides the selection.
 pub struct PatchContext<'a> {

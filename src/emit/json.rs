@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Values: integers as JSON numbers, booleans as `true`/`false`, NULL as `null`, json/jsonb
-//! embedded (numbers keep every digit), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
+//! embedded verbatim (a document that is just `null` is written as the string `"null"`, so it
+//! stays apart from SQL NULL), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
 //! lower-case hex of the raw bytes, everything else (numeric, floats, times, text...) as the
 //! string the server printed, so nothing is rounded. Columns the dump does not carry (generated
 //! columns pg_dump leaves out) are absent from `"data"`. The array is streamed: memory does not
@@ -15,7 +16,7 @@
 
 use std::io::Write;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::row::Cell;
@@ -121,6 +122,83 @@ pub fn cell_value(
     Ok(Some(value))
 }
 
+/// Is this text a JSON integer as written (so it can be copied as is)?
+fn is_json_integer(t: &[u8]) -> bool {
+    let digits = t.strip_prefix(b"-").unwrap_or(t);
+    !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits.len() == 1 || digits[0] != b'0')
+        && digits.len() <= 20
+}
+
+/// Writes a JSON string literal.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Writes one cell as JSON (see the module doc for the mapping). json/jsonb values are
+/// embedded verbatim (whitespace and key order kept, so `dbsalvage patch` restores the exact
+/// text) unless `compact` (JSON lines, where a value must not span lines).
+///
+/// # Errors
+/// Text that is not valid in the dump's encoding.
+fn write_cell(
+    out: &mut Vec<u8>,
+    table: &Table,
+    column: usize,
+    bytes: &[u8],
+    encoding: TextEncoding,
+    compact: bool,
+) -> Result<()> {
+    let col = &table.columns[column];
+    let text = || {
+        encoding.decode(bytes).ok_or_else(|| {
+            Error::Schema(format!(
+                "table {}, column {}: value is not valid {encoding:?} text: `{}`",
+                table.name,
+                col.name,
+                crate::error::excerpt(bytes, 60)
+            ))
+        })
+    };
+    match col.class {
+        TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            out.reserve(bytes.len() * 2 + 4);
+            out.extend_from_slice(b"\"\\\\x");
+            for b in bytes {
+                out.push(DIGITS[usize::from(b >> 4)]);
+                out.push(DIGITS[usize::from(b & 15)]);
+            }
+            out.push(b'"');
+        }
+        TypeClass::Integer if is_json_integer(bytes) => out.extend_from_slice(bytes),
+        TypeClass::Boolean if bytes == b"t" || bytes == b"true" => out.extend_from_slice(b"true"),
+        TypeClass::Boolean if bytes == b"f" || bytes == b"false" => out.extend_from_slice(b"false"),
+        TypeClass::Json => {
+            let t = text()?;
+            if t.trim() == "null" {
+                // The JSON document `null` is not SQL NULL: written as the string "null".
+                write_str(out, &t);
+            } else if compact {
+                match serde_json::from_str::<Value>(&t) {
+                    Ok(v) => {
+                        let _ = serde_json::to_writer(&mut *out, &v);
+                    }
+                    Err(_) => write_str(out, &t),
+                }
+            } else if serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok() {
+                out.extend_from_slice(t.trim().as_bytes());
+            } else {
+                write_str(out, &t);
+            }
+        }
+        _ => write_str(out, &text()?),
+    }
+    Ok(())
+}
+
 /// Streams the selection as a JSON array (or, with `lines`, one object per line).
 ///
 /// # Errors
@@ -133,63 +211,98 @@ pub fn write(
     lines: bool,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::io("writing JSON", e);
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
     if !lines {
-        out.write_all(b"[").map_err(io)?;
+        buf.push(b'[');
     }
     let mut first = true;
     for st in &selection.tables {
         let table = &schema.tables[st.table];
         let (app, model) = app_and_model(&table.name.name);
+        // The per-table prefix of every object.
+        let mut head = Vec::new();
+        head.extend_from_slice(b"{\"table\":");
+        write_str(&mut head, &table.name.to_string());
+        head.extend_from_slice(b",\"app\":");
+        match app {
+            Some(a) => write_str(&mut head, a),
+            None => head.extend_from_slice(b"null"),
+        }
+        head.extend_from_slice(b",\"model\":");
+        write_str(&mut head, model);
+        let column_names: Vec<Vec<u8>> = table
+            .columns
+            .iter()
+            .map(|c| {
+                let mut n = Vec::new();
+                write_str(&mut n, &c.name);
+                n.push(b':');
+                n
+            })
+            .collect();
         for sr in &st.rows {
-            let mut data = Map::new();
-            for (c, cell) in sr.row.cells.iter().enumerate() {
-                if let Some(v) = cell_value(table, c, cell, encoding)? {
-                    data.insert(table.columns[c].name.clone(), v);
-                }
+            if !lines {
+                buf.extend_from_slice(if first { b"\n" } else { b",\n" });
             }
-            let pk = match &table.primary_key {
+            first = false;
+            buf.extend_from_slice(&head);
+            buf.extend_from_slice(b",\"pk\":");
+            match &table.primary_key {
                 Some(cols) => {
-                    let mut m = Map::new();
-                    for &c in cols {
-                        let v = cell_value(table, c, &sr.row.cells[c], encoding)?
-                            .unwrap_or(Value::Null);
-                        m.insert(table.columns[c].name.clone(), v);
+                    buf.push(b'{');
+                    for (i, &c) in cols.iter().enumerate() {
+                        if i > 0 {
+                            buf.push(b',');
+                        }
+                        buf.extend_from_slice(&column_names[c]);
+                        match &sr.row.cells[c] {
+                            Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, true)?,
+                            _ => buf.extend_from_slice(b"null"),
+                        }
                     }
-                    Value::Object(m)
+                    buf.push(b'}');
                 }
-                None => Value::Null,
-            };
+                None => buf.extend_from_slice(b"null"),
+            }
             let (reason, via) = match sr.reason {
                 Reason::Root => ("root", Value::Null),
                 Reason::Descendant { fk } => ("descendant", fk_json(schema, fk)),
                 Reason::Ancestor { fk } => ("ancestor", fk_json(schema, fk)),
             };
-            let mut obj = Map::new();
-            obj.insert("table".into(), Value::String(table.name.to_string()));
-            obj.insert(
-                "app".into(),
-                app.map_or(Value::Null, |a| Value::String(a.into())),
-            );
-            obj.insert("model".into(), Value::String(model.into()));
-            obj.insert("pk".into(), pk);
-            obj.insert("reason".into(), Value::String(reason.into()));
-            obj.insert("via".into(), via);
-            obj.insert("data".into(), Value::Object(data));
-            if !lines {
-                out.write_all(if first { b"\n" } else { b",\n" })
-                    .map_err(io)?;
+            buf.extend_from_slice(b",\"reason\":");
+            write_str(&mut buf, reason);
+            buf.extend_from_slice(b",\"via\":");
+            let _ = serde_json::to_writer(&mut buf, &via);
+            buf.extend_from_slice(b",\"data\":{");
+            let mut first_cell = true;
+            for (c, cell) in sr.row.cells.iter().enumerate() {
+                if matches!(cell, Cell::Absent) {
+                    continue;
+                }
+                if !first_cell {
+                    buf.push(b',');
+                }
+                first_cell = false;
+                buf.extend_from_slice(&column_names[c]);
+                match cell {
+                    Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, lines)?,
+                    _ => buf.extend_from_slice(b"null"),
+                }
             }
-            first = false;
-            serde_json::to_writer(&mut *out, &Value::Object(obj)).map_err(|e| io(e.into()))?;
+            buf.extend_from_slice(b"}}");
             if lines {
-                out.write_all(b"\n").map_err(io)?;
+                buf.push(b'\n');
+            }
+            if buf.len() > 1 << 20 {
+                out.write_all(&buf).map_err(io)?;
+                buf.clear();
             }
         }
     }
     if !lines {
-        out.write_all(if first { b"]\n" } else { b"\n]\n" })
-            .map_err(io)?;
+        buf.extend_from_slice(if first { b"]\n" } else { b"\n]\n" });
     }
+    out.write_all(&buf).map_err(io)?;
     Ok(())
 }
 

@@ -44,3 +44,17 @@ pub fn server_available(what: &str, binary: &Path) -> bool {
     );
     false
 }
+
+/// A folder of the shared sample data sets (`pagila`, `sakila`): `$DBSALVAGE_SHARED_DIR`, else
+/// the `shared/` folder beside the repository (where CI puts it), else `/work/shared`.
+pub fn shared_dataset(name: &str) -> std::path::PathBuf {
+    let base = std::env::var_os("DBSALVAGE_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    let dir = base.join("datasets").join(name);
+    if dir.exists() {
+        dir
+    } else {
+        Path::new("/work/shared/datasets").join(name)
+    }
+}

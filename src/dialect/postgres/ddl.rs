@@ -80,7 +80,8 @@ fn ident(id: &sqlparser::ast::Ident) -> String {
 
 /// The coarse class of a PostgreSQL type name as pg_dump writes it.
 pub fn classify(type_name: &str) -> TypeClass {
-    let t = type_name.trim().to_lowercase();
+    // `--quote-all-identifiers` quotes type names too (`"jsonb"`, `pg_catalog."bytea"`).
+    let t = type_name.trim().replace('"', "").to_lowercase();
     if t.ends_with("[]") || t.starts_with('_') {
         return TypeClass::Other;
     }
@@ -473,6 +474,12 @@ PARTITION BY RANGE (d)"#;
         assert_eq!(t.columns[9].class, TypeClass::Timestamp);
         assert_eq!(t.columns[10].class, TypeClass::TimestampTz);
         assert_eq!(t.columns[11].class, TypeClass::Date);
+        assert_eq!(classify("\"jsonb\""), TypeClass::Json);
+        assert_eq!(classify("pg_catalog.\"bytea\""), TypeClass::Binary);
+        assert_eq!(
+            classify("\"timestamp\" with time zone"),
+            TypeClass::TimestampTz
+        );
         assert_eq!(
             ct.sequence_defaults,
             vec![(TableName::new(Some("app"), "Odd Seq"), "s".to_string())]

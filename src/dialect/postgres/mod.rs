@@ -151,6 +151,31 @@ impl DumpReader for PostgresReader {
         })
     }
 
+    fn rescan_backwards(
+        &self,
+        file: &mut dyn crate::dialect::SeekRead,
+        schema: &Schema,
+        segment: &Segment,
+        sink: &mut dyn RowSink,
+    ) -> Result<bool> {
+        if segment.format != SegmentFormat::CopyText {
+            return Ok(false);
+        }
+        let table = &schema.tables[segment.table];
+        let mut rows = CopyRows::new(table, &segment.columns);
+        copy_lines_backwards(file, segment, 1 << 20, |line, offset| {
+            rows.row(
+                &schema.tables,
+                segment.table,
+                line,
+                offset,
+                CopyRead::Again,
+                sink,
+            )
+        })?;
+        Ok(true)
+    }
+
     fn rescan(
         &self,
         input: &mut Stream<'_>,
@@ -172,7 +197,14 @@ impl DumpReader for PostgresReader {
                     if is_copy_end(line) {
                         return Ok(());
                     }
-                    rows.row(&schema.tables, segment.table, line, offset, true, sink)?;
+                    rows.row(
+                        &schema.tables,
+                        segment.table,
+                        line,
+                        offset,
+                        CopyRead::Again,
+                        sink,
+                    )?;
                     input.consume(len + usize::from(nl));
                 }
             }
@@ -680,7 +712,14 @@ impl Scan<'_> {
                 });
                 return Ok(());
             }
-            rows.row(self.builder.tables(), table, line, offset, wants, sink)?;
+            rows.row(
+                self.builder.tables(),
+                table,
+                line,
+                offset,
+                CopyRead::First { wants },
+                sink,
+            )?;
             input.consume(len + 1);
         }
     }
@@ -896,6 +935,15 @@ impl RowAccess for InsertRow<'_> {
     }
 }
 
+/// Which read of a COPY line this is.
+#[derive(Clone, Copy)]
+enum CopyRead {
+    /// The first read: validate; decode only if the sink wants the table.
+    First { wants: bool },
+    /// A re-read of a validated segment.
+    Again,
+}
+
 /// Decodes COPY lines of one block.
 struct CopyRows<'t> {
     table: &'t Table,
@@ -922,37 +970,48 @@ impl<'t> CopyRows<'t> {
         }
     }
 
+    /// One line. The first read checks the field count; re-reads of a validated segment need
+    /// not, and then split only as far as the cells asked for.
     fn row(
         &mut self,
         tables: &[Table],
         table: TableId,
         line: &[u8],
         offset: u64,
-        wants: bool,
+        read: CopyRead,
         sink: &mut dyn RowSink,
     ) -> Result<()> {
-        let fields = if wants {
-            copy::split_fields(line, &mut self.spans);
-            self.spans.len()
-        } else {
-            memchr::memchr_iter(b'\t', line).count() + 1
+        let (wants, validate) = match read {
+            CopyRead::First { wants } => (wants, true),
+            CopyRead::Again => (true, false),
         };
-        if fields != self.columns.len() {
-            return Err(Error::data(
-                offset,
-                format!(
-                    "a COPY row of table {} has {fields} fields for {} columns: `{}`",
-                    self.table.name,
-                    self.columns.len(),
-                    excerpt(line, 60)
-                ),
-            ));
+        self.spans.clear();
+        if validate {
+            let fields = if wants {
+                copy::split_fields(line, &mut self.spans);
+                self.spans.len()
+            } else {
+                memchr::memchr_iter(b'\t', line).count() + 1
+            };
+            if fields != self.columns.len() {
+                return Err(Error::data(
+                    offset,
+                    format!(
+                        "a COPY row of table {} has {fields} fields for {} columns: `{}`",
+                        self.table.name,
+                        self.columns.len(),
+                        excerpt(line, 60)
+                    ),
+                ));
+            }
         }
         if wants {
+            let complete = validate;
             let mut row = CopyRow {
                 line,
                 rows: self,
                 offset,
+                complete,
             };
             sink.row(tables, table, &mut row)?;
         }
@@ -964,6 +1023,26 @@ struct CopyRow<'a, 't> {
     line: &'a [u8],
     rows: &'a mut CopyRows<'t>,
     offset: u64,
+    /// Every field's span is known.
+    complete: bool,
+}
+
+impl CopyRow<'_, '_> {
+    /// The span of field `i`, splitting the line only as far as needed.
+    fn span(&mut self, i: usize) -> Option<(usize, usize)> {
+        let spans = &mut self.rows.spans;
+        while spans.len() <= i && !self.complete {
+            let start = spans.last().map_or(0, |&(_, e)| e + 1);
+            match memchr::memchr(b'\t', &self.line[start..]) {
+                Some(p) => spans.push((start, start + p)),
+                None => {
+                    spans.push((start, self.line.len()));
+                    self.complete = true;
+                }
+            }
+        }
+        spans.get(i).copied()
+    }
 }
 
 impl RowAccess for CopyRow<'_, '_> {
@@ -972,16 +1051,32 @@ impl RowAccess for CopyRow<'_, '_> {
     }
 
     fn cell(&mut self, col: usize) -> Result<CellRef<'_>> {
-        let rows = &mut *self.rows;
-        let Some(&(s, e)) = rows.inverse.get(col).and_then(|&i| rows.spans.get(i)) else {
+        let Some(field) = self
+            .rows
+            .inverse
+            .get(col)
+            .copied()
+            .filter(|&f| f != usize::MAX)
+        else {
             return Ok(CellRef::Absent);
         };
+        let Some((s, e)) = self.span(field) else {
+            return Err(Error::data(
+                self.offset,
+                format!(
+                    "a COPY row of table {} has too few fields",
+                    self.rows.table.name
+                ),
+            ));
+        };
+        let rows = &mut *self.rows;
         let raw = &self.line[s..e];
         if copy::is_null(raw) {
             return Ok(CellRef::Null);
         }
         let binary = rows.table.columns[col].class == TypeClass::Binary;
-        let text: &[u8] = if memchr::memchr(b'\\', raw).is_some() {
+        let escaped = memchr::memchr(b'\\', raw).is_some();
+        if escaped {
             copy::decode_field(raw, &mut rows.scratch).map_err(|what| {
                 Error::data(
                     self.offset,
@@ -991,22 +1086,76 @@ impl RowAccess for CopyRow<'_, '_> {
                     ),
                 )
             })?;
-            &rows.scratch
-        } else {
-            raw
-        };
-        if binary {
-            let text = text.to_vec();
-            return Ok(CellRef::Value(bytea(
-                &text,
-                &mut rows.bytes,
-                rows.table,
-                col,
-                self.offset,
-            )?));
         }
-        Ok(CellRef::Value(text))
+        if binary {
+            let text: &[u8] = if escaped { &rows.scratch } else { raw };
+            copy::decode_bytea(text, &mut rows.bytes).map_err(|what| {
+                Error::data(
+                    self.offset,
+                    format!(
+                        "table {}, column {}: {what}",
+                        rows.table.name, rows.table.columns[col].name
+                    ),
+                )
+            })?;
+            return Ok(CellRef::Value(&rows.bytes));
+        }
+        Ok(CellRef::Value(if escaped { &rows.scratch } else { raw }))
     }
+}
+
+/// Reads a COPY segment's lines last-first, in chunks from the end.
+fn copy_lines_backwards(
+    file: &mut dyn crate::dialect::SeekRead,
+    segment: &Segment,
+    first_chunk: u64,
+    mut each: impl FnMut(&[u8], u64) -> Result<()>,
+) -> Result<()> {
+    use std::io::SeekFrom;
+    let first_chunk = first_chunk.max(1);
+    let io = |e: std::io::Error| Error::io("re-reading the dump", e);
+    // `buf` holds the bytes [buf_start, segment.end - consumed) not yet handed out.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut buf_start = segment.end;
+    let mut chunk = first_chunk;
+    while buf_start > segment.start {
+        let from = buf_start.saturating_sub(chunk).max(segment.start);
+        let len = (buf_start - from) as usize;
+        let mut fresh = vec![0u8; len];
+        file.seek(SeekFrom::Start(from)).map_err(io)?;
+        file.read_exact(&mut fresh).map_err(io)?;
+        fresh.extend_from_slice(&buf);
+        buf = fresh;
+        buf_start = from;
+        // Hand out every complete line after the first newline (or all, at the start).
+        let at_start = buf_start == segment.start;
+        let stop = memchr::memchr(b'\n', &buf);
+        if !at_start && stop.is_none() {
+            // Not one whole line yet: read a bigger chunk before it.
+            chunk = chunk.saturating_mul(2);
+            continue;
+        }
+        let stop = if at_start { None } else { stop };
+        let mut end = buf.len();
+        loop {
+            let line_end = end.checked_sub(1).filter(|&e| buf.get(e) == Some(&b'\n'));
+            let Some(line_end) = line_end else { break };
+            let line_start = memchr::memrchr(b'\n', &buf[..line_end]).map_or(0, |p| p + 1);
+            if let Some(first_nl) = stop {
+                if line_start <= first_nl {
+                    break;
+                }
+            }
+            each(&buf[line_start..line_end], buf_start + line_start as u64)?;
+            end = line_start;
+            if end == 0 {
+                break;
+            }
+        }
+        buf.truncate(end);
+        chunk = first_chunk;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1134,6 +1283,36 @@ mod tests {
         let cells: Vec<&str> = rows.iter().map(|r| r.split_once(": ").unwrap().1).collect();
         assert_eq!(cells[0], "\"1\" \"a\\tb\\\\cN\" \"\\0\u{fffd}\"");
         assert_eq!(cells[1], "\"2\" <null> \"\\0\\\\\"");
+    }
+
+    #[test]
+    fn lines_read_backwards_across_chunk_boundaries() {
+        let data = b"xx\nfirst\n\nthird line\nlast\n\\.\n";
+        let seg = Segment {
+            table: 0,
+            start: 3,
+            end: (data.len() - 3) as u64,
+            format: SegmentFormat::CopyText,
+            columns: vec![0],
+        };
+        for chunk in 1..12 {
+            let mut got = Vec::new();
+            copy_lines_backwards(&mut std::io::Cursor::new(&data[..]), &seg, chunk, |l, o| {
+                got.push((String::from_utf8(l.to_vec()).unwrap(), o));
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(
+                got,
+                [
+                    ("last".to_string(), 21),
+                    ("third line".to_string(), 10),
+                    (String::new(), 9),
+                    ("first".to_string(), 3)
+                ],
+                "chunk {chunk}"
+            );
+        }
     }
 
     #[test]

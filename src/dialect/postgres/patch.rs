@@ -100,13 +100,17 @@ pub fn literal(out: &mut Vec<u8>, class: TypeClass, cell: &Cell) {
         Cell::Null => out.extend_from_slice(b"NULL"),
         Cell::Value(v) => match class {
             TypeClass::Binary => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"'\\x");
-                for b in v.iter() {
-                    out.extend_from_slice(format!("{b:02x}").as_bytes());
+                out.reserve(v.len() * 2 + 1);
+                for &b in v.iter() {
+                    out.push(HEX[usize::from(b >> 4)]);
+                    out.push(HEX[usize::from(b & 15)]);
                 }
                 out.push(b'\'');
             }
-            TypeClass::Integer | TypeClass::Numeric | TypeClass::Float if is_plain_number(v) => {
+            // Floats stay quoted: a bare `-0` would be read as the integer 0 (and lose its sign).
+            TypeClass::Integer | TypeClass::Numeric if is_plain_number(v) => {
                 out.extend_from_slice(v);
             }
             TypeClass::Boolean if &v[..] == b"t" => out.extend_from_slice(b"true"),
@@ -568,7 +572,8 @@ mod tests {
         assert_eq!(lit(TypeClass::Text, b"it's"), "'it''s'");
         assert_eq!(lit(TypeClass::Text, b"back\\slash"), "'back\\slash'");
         assert_eq!(lit(TypeClass::Integer, b"-42"), "-42");
-        assert_eq!(lit(TypeClass::Float, b"1e+308"), "1e+308");
+        assert_eq!(lit(TypeClass::Float, b"1e+308"), "'1e+308'");
+        assert_eq!(lit(TypeClass::Float, b"-0"), "'-0'");
         assert_eq!(lit(TypeClass::Float, b"NaN"), "'NaN'");
         assert_eq!(
             lit(TypeClass::Numeric, b"1; DROP TABLE x"),

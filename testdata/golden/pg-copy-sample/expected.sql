@@ -28,7 +28,7 @@ ON CONFLICT ("id") DO NOTHING;
 
 -- app.orders: 2 rows (0 roots, 2 descendants, 0 ancestors)
 INSERT INTO "app"."orders" ("id", "customer_id", "amount", "qty", "tags", "meta", "raw", "ok", "loc", "ts", "tstz", "d", "f8", "Weird Col", "select") VALUES
-(1, 1, 123.45, 3, '{a,"b c","d\"e","f\\g",NULL,"NULL",""}', '{"k": "v\"q", "n": [1, 2.5, null], "nl": "a\nb"}', '\x00010203ff5c0a', true, '(1.5,-2)', '2024-01-01 00:00:00', '2024-06-01 07:04:56.789+00', '2024-02-29', 1e+308, 'x', 1),
+(1, 1, 123.45, 3, '{a,"b c","d\"e","f\\g",NULL,"NULL",""}', '{"k": "v\"q", "n": [1, 2.5, null], "nl": "a\nb"}', '\x00010203ff5c0a', true, '(1.5,-2)', '2024-01-01 00:00:00', '2024-06-01 07:04:56.789+00', '2024-02-29', '1e+308', 'x', 1),
 (2, 2, -0.01, NULL, '{}', 'null', '\x', false, NULL, 'infinity', '-infinity', '0001-01-01 BC', 'NaN', NULL, NULL)
 ON CONFLICT ("id") DO NOTHING;
 
