@@ -68,6 +68,7 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 GEN="$TARGET_DIR/release/examples/gen"
 DBS="$TARGET_DIR/release/dbsalvage"
 [ -x "$GEN" ] && [ -x "$DBS" ] || die "built binaries not found under $TARGET_DIR/release"
+GEN_SOURCE=$(cksum <examples/gen.rs)
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -78,7 +79,7 @@ json_get() {
 }
 
 # generate DIALECT SCALE FRACTION FILE: writes FILE and FILE.expect.json, unless an identical
-# dump (same arguments, complete) is already there.
+# dump (same arguments, complete, same generator source) is already there.
 generate() {
   local dialect=$1 scale=$2 fraction=$3 file=$4 expect="$4.expect.json"
   if [ "$REGEN" != 1 ] && [ -f "$file" ] && [ -f "$expect" ] &&
@@ -87,15 +88,16 @@ generate() {
     [ "$(json_get "$expect" seed)" = "$SEED" ] &&
     [ "$(json_get "$expect" new_fraction)" = "$fraction" ] &&
     [ "$(json_get "$expect" bytes)" = "$(stat -c %s "$file")" ] &&
-    [ "$expect" -nt "$GEN" ]; then
+    [ "$(cat "$file.gen-source" 2>/dev/null)" = "$GEN_SOURCE" ]; then
     echo "   reusing $file"
     return
   fi
-  rm -f "$file" "$expect"
+  rm -f "$file" "$expect" "$file.gen-source"
   "$GEN" --dialect "$dialect" --scale "$scale" --new-fraction "$fraction" --seed "$SEED" \
     --out "$file" 2>"$RES/gen-$(basename "$file").log" ||
     { cat "$RES/gen-$(basename "$file").log" >&2; die "generator failed"; }
   grep -E 'bytes in|--since' "$RES/gen-$(basename "$file").log" | sed 's/^/   /'
+  echo "$GEN_SOURCE" >"$file.gen-source"
 }
 
 # measure KEY ROUND STDOUT CMD...: runs CMD once, appends "round wall_s rss_kib rc cpu_s" to
@@ -294,7 +296,7 @@ run_bench() {
     done
   } | tee "$RES/table.md"
   if [ "$KEEP" != 1 ]; then
-    rm -f "$pg" "$pg.expect.json" "$gz" "$my" "$my.expect.json"
+    rm -f "$pg" "$pg.expect.json" "$pg.gen-source" "$gz" "$my" "$my.expect.json" "$my.gen-source"
   fi
 }
 
@@ -338,7 +340,7 @@ run_memcheck() {
       echo "$d: dbsalvage failed, no memory check (see below)" | tee -a "$RES/memcheck.txt"
     fi
     if [ "$KEEP" != 1 ]; then
-      rm -f "$small" "$small.expect.json" "$big" "$big.expect.json"
+      rm -f "$small" "$small.expect.json" "$small.gen-source" "$big" "$big.expect.json" "$big.gen-source"
     fi
   done
 }
