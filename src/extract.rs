@@ -359,12 +359,12 @@ fn first_pass(
     with_stats: bool,
     progress: &Progress,
 ) -> Result<FirstPass> {
-    let raw = input
-        .first_read()
+    let feed = input
+        .first_read(progress)
         .ok_or_else(|| Error::Usage("the input was already read".into()))?;
-    let mut counted = progress.reader(raw);
-    let raw: &mut dyn Read = &mut counted;
-    let mut stream = ByteStream::new(raw, 0);
+    let mut nothing = std::io::empty();
+    let raw: &mut dyn Read = &mut nothing;
+    let mut stream = ByteStream::from_feed(raw, Box::new(feed), 0);
     stream.fill()?;
     while stream.window().len() < 64 * 1024 && stream.fill()? {}
     if stream.window().is_empty() {
@@ -470,11 +470,20 @@ impl TableReader for SegmentReader<'_> {
             if backwards && self.reader.rescan_backwards(file, schema, seg, sink)? {
                 continue;
             }
-            file.seek(SeekFrom::Start(seg.start))
+            // Read ahead on another thread: the copy out of the page cache overlaps parsing.
+            let mut own = file
+                .try_clone()
                 .map_err(|e| Error::io("re-reading the dump", e))?;
-            let mut limited = (&mut *file).take(seg.end - seg.start);
-            let limited: &mut dyn Read = &mut limited;
-            let mut stream = ByteStream::new(limited, seg.start);
+            own.seek(SeekFrom::Start(seg.start))
+                .map_err(|e| Error::io("re-reading the dump", e))?;
+            let feed = crate::input::ReadAhead::spawn(
+                own.take(seg.end - seg.start),
+                None,
+                Progress::default(),
+            );
+            let mut nothing = std::io::empty();
+            let raw: &mut dyn Read = &mut nothing;
+            let mut stream = ByteStream::from_feed(raw, Box::new(feed), seg.start);
             self.reader.rescan(&mut stream, schema, seg, sink)?;
         }
         if trace {

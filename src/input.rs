@@ -10,12 +10,13 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::thread::JoinHandle;
 
 use flate2::bufread::MultiGzDecoder;
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::scan::ChunkFeed;
 
 /// Where the dump comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +53,7 @@ pub struct Input {
     /// Size of the file as stored (compressed size for gzip), when it is a file.
     pub stored_size: Option<u64>,
     reread: Reread,
-    first: Option<Box<dyn Read + Send>>,
+    first: Option<(Box<dyn Read + Send>, Option<File>)>,
 }
 
 const CHUNK: usize = 1 << 20;
@@ -85,30 +86,19 @@ impl Input {
             }
             .map_err(|e| Error::io("cannot create a temporary spool file", e))
         };
-        let (reread, first): (Reread, Box<dyn Read + Send>) = match (gzip, path) {
-            (false, Some(p)) => (Reread::Plain(p), Box::new(buffered)),
-            (false, None) => {
+        let source: Box<dyn Read + Send> = if gzip {
+            Box::new(MultiGzDecoder::new(buffered))
+        } else {
+            Box::new(buffered)
+        };
+        let (reread, spool) = match (gzip, path) {
+            (false, Some(p)) => (Reread::Plain(p), None),
+            _ => {
                 let spool = new_spool()?;
                 let file = spool
                     .reopen()
                     .map_err(|e| Error::io("cannot open the spool file", e))?;
-                (
-                    Reread::Spool(spool),
-                    Box::new(Tee {
-                        inner: buffered,
-                        spool: file,
-                    }),
-                )
-            }
-            (true, _) => {
-                let spool = new_spool()?;
-                let file = spool
-                    .reopen()
-                    .map_err(|e| Error::io("cannot open the spool file", e))?;
-                (
-                    Reread::Spool(spool),
-                    Box::new(ThreadedGunzip::start(buffered, file)),
-                )
+                (Reread::Spool(spool), Some(file))
             }
         };
         Ok(Input {
@@ -116,13 +106,15 @@ impl Input {
             gzip,
             stored_size,
             reread,
-            first: Some(first),
+            first: Some((source, spool)),
         })
     }
 
-    /// The reader for the first, full read (decompressed). Can be taken once.
-    pub fn first_read(&mut self) -> Option<Box<dyn Read + Send>> {
-        self.first.take()
+    /// The decompressed input for the first, full read, produced by a read-ahead thread (which
+    /// also writes the spool, and counts the bytes for `progress`). Can be taken once.
+    pub fn first_read(&mut self, progress: &Progress) -> Option<ReadAhead> {
+        let (source, spool) = self.first.take()?;
+        Some(ReadAhead::spawn(source, spool, progress.clone()))
     }
 
     /// A handle to re-read the decompressed dump from any offset.
@@ -160,118 +152,99 @@ impl Input {
     }
 }
 
-/// Copies what it reads into the spool file.
-struct Tee<R> {
-    inner: R,
-    spool: File,
-}
-
-impl<R: Read> Read for Tee<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.spool.write_all(&buf[..n]).map_err(spool_error)?;
-        Ok(n)
-    }
-}
-
 fn spool_error(e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("writing the spool file: {e}"))
 }
 
-/// Decompresses on a thread of its own; the parser reads whole chunks through a channel, and the
-/// thread writes each chunk to the spool before handing it over.
-struct ThreadedGunzip {
+/// Room left in front of each chunk for the unfinished frame of the previous one.
+const HEAD_ROOM: usize = 64 * 1024;
+
+/// Reads (and decompresses, and spools) on a thread of its own, one chunk ahead of the parser:
+/// reading overlaps with parsing, and chunks are handed over without copying.
+pub struct ReadAhead {
     chunks: Receiver<io::Result<Vec<u8>>>,
     recycle: SyncSender<Vec<u8>>,
-    current: Vec<u8>,
-    pos: usize,
     done: bool,
-    thread: Option<JoinHandle<()>>,
 }
 
-impl ThreadedGunzip {
-    fn start<R: BufRead + Send + 'static>(compressed: R, mut spool: File) -> ThreadedGunzip {
+impl ReadAhead {
+    /// Starts the thread reading `source`; each chunk is written to `spool` (if any) before it
+    /// is handed over.
+    pub fn spawn<R: Read + Send + 'static>(
+        mut source: R,
+        mut spool: Option<File>,
+        progress: Progress,
+    ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
         let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(8);
-        let thread = std::thread::spawn(move || {
-            let mut decoder = MultiGzDecoder::new(compressed);
-            loop {
-                let mut buf = recycle_rx.try_recv().unwrap_or_default();
-                buf.resize(CHUNK, 0);
-                let mut filled = 0;
-                let result = loop {
-                    match decoder.read(&mut buf[filled..]) {
-                        Ok(0) => break Ok(()),
-                        Ok(n) => {
-                            filled += n;
-                            if filled == buf.len() {
-                                break Ok(());
-                            }
+        std::thread::spawn(move || loop {
+            let mut buf = recycle_rx.try_recv().unwrap_or_default();
+            buf.resize(HEAD_ROOM + CHUNK, 0);
+            let mut filled = HEAD_ROOM;
+            let result = loop {
+                match source.read(&mut buf[filled..]) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => {
+                        filled += n;
+                        if filled == buf.len() {
+                            break Ok(());
                         }
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => break Err(e),
                     }
-                };
-                buf.truncate(filled);
-                if filled > 0 {
-                    if let Err(e) = spool.write_all(&buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+            buf.truncate(filled);
+            let got = filled - HEAD_ROOM;
+            if got > 0 {
+                if let Some(spool) = spool.as_mut() {
+                    if let Err(e) = spool.write_all(&buf[HEAD_ROOM..]) {
                         let _ = tx.send(Err(spool_error(e)));
                         return;
                     }
-                    if tx.send(Ok(buf)).is_err() {
-                        return;
-                    }
                 }
-                match result {
-                    Ok(()) if filled == 0 => return,
-                    Ok(()) => {}
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
+                progress.advance(got as u64);
+                if tx.send(Ok(buf)).is_err() {
+                    return;
+                }
+            }
+            match result {
+                Ok(()) if got == 0 => return,
+                Ok(()) => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
                 }
             }
         });
-        ThreadedGunzip {
+        ReadAhead {
             chunks: rx,
             recycle: recycle_tx,
-            current: Vec::new(),
-            pos: 0,
             done: false,
-            thread: Some(thread),
         }
     }
 }
 
-impl Read for ThreadedGunzip {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.current.len() {
-            if self.done {
-                return Ok(0);
+impl ChunkFeed for ReadAhead {
+    fn next_chunk(&mut self) -> io::Result<Option<(Vec<u8>, usize)>> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.chunks.recv() {
+            Ok(Ok(chunk)) => Ok(Some((chunk, HEAD_ROOM))),
+            Ok(Err(e)) => {
+                self.done = true;
+                Err(e)
             }
-            match self.chunks.recv() {
-                Ok(Ok(chunk)) => {
-                    let old = std::mem::replace(&mut self.current, chunk);
-                    let _ = self.recycle.try_send(old);
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => {
-                    self.done = true;
-                    if let Some(t) = self.thread.take() {
-                        let _ = t.join();
-                    }
-                    return Ok(0);
-                }
+            Err(_) => {
+                self.done = true;
+                Ok(None)
             }
         }
-        let n = out.len().min(self.current.len() - self.pos);
-        out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+    }
+
+    fn recycle(&mut self, buf: Vec<u8>) {
+        let _ = self.recycle.try_send(buf);
     }
 }
 
@@ -279,6 +252,15 @@ impl Read for ThreadedGunzip {
 mod tests {
     use super::*;
     use flate2::write::GzEncoder;
+
+    fn read_all(input: &mut Input) -> io::Result<Vec<u8>> {
+        let mut feed = input.first_read(&Progress::default()).unwrap();
+        let mut all = Vec::new();
+        while let Some((chunk, head)) = feed.next_chunk()? {
+            all.extend_from_slice(&chunk[head..]);
+        }
+        Ok(all)
+    }
 
     fn gz(data: &[u8]) -> Vec<u8> {
         let mut e = GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -295,8 +277,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let mut input = Input::open(&InputSpec::Path(path), Some(dir.path())).unwrap();
         assert!(input.gzip);
-        let mut all = Vec::new();
-        input.first_read().unwrap().read_to_end(&mut all).unwrap();
+        let all = read_all(&mut input).unwrap();
         assert!(all.starts_with(b"first member\nsecond member\n"));
         assert_eq!(all.len(), 13 + 14 * 200_000);
         let mut again = Vec::new();
@@ -312,7 +293,6 @@ mod tests {
         let bytes = gz(&b"some data that compresses\n".repeat(10_000));
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         let mut input = Input::open(&InputSpec::Path(path), Some(dir.path())).unwrap();
-        let mut all = Vec::new();
-        assert!(input.first_read().unwrap().read_to_end(&mut all).is_err());
+        assert!(read_all(&mut input).is_err());
     }
 }

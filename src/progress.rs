@@ -44,6 +44,13 @@ impl Progress {
         }
     }
 
+    /// Counts `n` more bytes read.
+    pub fn advance(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
     /// Names what is being done (the current table, a phase).
     pub fn message(&self, msg: &str) {
         if let Some(bar) = &self.bar {

@@ -15,13 +15,31 @@ pub const MAX_FRAME: usize = 1 << 30;
 
 const INITIAL_CAPACITY: usize = 256 * 1024;
 
+/// Hands out the input in chunks produced elsewhere (a read-ahead thread), so that reading and
+/// decompressing overlap with parsing and no byte is copied twice.
+pub trait ChunkFeed: Send {
+    /// The next chunk: its bytes `[head..]` are data, `[..head]` is free room in front, where the
+    /// stream puts the unfinished frame of the previous chunk instead of copying the new one.
+    /// `Ok(None)` at the end of the input.
+    ///
+    /// # Errors
+    /// Read (or decompression) failures.
+    fn next_chunk(&mut self) -> io::Result<Option<(Vec<u8>, usize)>>;
+
+    /// Gives a used buffer back for reuse.
+    fn recycle(&mut self, buf: Vec<u8>);
+}
+
 /// A refillable window over a byte stream, with absolute offsets.
 pub struct ByteStream<R> {
     inner: R,
+    /// When set, bytes come from this feed instead of `inner`.
+    feed: Option<Box<dyn ChunkFeed>>,
     buf: Vec<u8>,
     start: usize,
     end: usize,
-    /// Absolute offset of `buf[0]`.
+    /// Absolute offset of `buf[0]` — modulo 2^64: with a chunk feed, `buf[0]` may lie before
+    /// offset 0 (room in front of the first chunk), so all arithmetic on it wraps.
     base: u64,
     eof: bool,
     /// The least a refill adds (tests make it tiny to put frame boundaries everywhere).
@@ -39,6 +57,7 @@ impl<R: Read> ByteStream<R> {
     pub fn with_min_read(inner: R, base: u64, min_read: usize) -> ByteStream<R> {
         ByteStream {
             inner,
+            feed: None,
             buf: vec![0; min_read.clamp(1, INITIAL_CAPACITY)],
             start: 0,
             end: 0,
@@ -46,6 +65,14 @@ impl<R: Read> ByteStream<R> {
             eof: false,
             min_read: min_read.max(1),
         }
+    }
+
+    /// A stream over chunks from `feed`, the first at absolute offset `base`.
+    pub fn from_feed(inner: R, feed: Box<dyn ChunkFeed>, base: u64) -> ByteStream<R> {
+        let mut s = ByteStream::new(inner, base);
+        s.buf = Vec::new();
+        s.feed = Some(feed);
+        s
     }
 
     /// The unconsumed bytes in memory.
@@ -57,7 +84,7 @@ impl<R: Read> ByteStream<R> {
     /// Absolute offset of the first unconsumed byte.
     #[inline]
     pub fn offset(&self) -> u64 {
-        self.base + self.start as u64
+        self.base.wrapping_add(self.start as u64)
     }
 
     /// Marks `n` bytes of the window as used.
@@ -91,10 +118,13 @@ impl<R: Read> ByteStream<R> {
                 format!("a single statement or row exceeds {} bytes", MAX_FRAME),
             ));
         }
+        if self.feed.is_some() {
+            return self.fill_from_feed();
+        }
         // Keep the unconsumed bytes at the front.
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
-            self.base += self.start as u64;
+            self.base = self.base.wrapping_add(self.start as u64);
             self.end = have;
             self.start = 0;
         }
@@ -112,10 +142,56 @@ impl<R: Read> ByteStream<R> {
                 }
                 Ok(n) => self.end += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(read_error(e, self.base + self.end as u64)),
+                Err(e) => return Err(read_error(e, self.base.wrapping_add(self.end as u64))),
             }
         }
         Ok(self.end > before)
+    }
+
+    fn fill_from_feed(&mut self) -> Result<bool> {
+        let before = self.end - self.start;
+        let target = 2 * before.max(1);
+        loop {
+            let have = self.end - self.start;
+            if have >= target {
+                return Ok(true);
+            }
+            let next = match self.feed.as_mut() {
+                Some(feed) => feed.next_chunk(),
+                None => Ok(None),
+            };
+            let (mut chunk, head) = match next {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    self.eof = true;
+                    return Ok(have > before);
+                }
+                Err(e) => return Err(read_error(e, self.base.wrapping_add(self.end as u64))),
+            };
+            let head = head.min(chunk.len());
+            // Absolute offset of the first new byte.
+            let at = self.base.wrapping_add(self.end as u64);
+            let old = if have <= head {
+                // The unfinished frame goes into the room in front of the new chunk.
+                chunk[head - have..head].copy_from_slice(&self.buf[self.start..self.end]);
+                self.base = at.wrapping_sub(head as u64);
+                self.start = head - have;
+                self.end = chunk.len();
+                std::mem::replace(&mut self.buf, chunk)
+            } else {
+                // A frame longer than the room: append (a copy, for long frames only).
+                self.buf.copy_within(self.start..self.end, 0);
+                self.base = self.base.wrapping_add(self.start as u64);
+                self.buf.truncate(have);
+                self.buf.extend_from_slice(&chunk[head..]);
+                self.start = 0;
+                self.end = self.buf.len();
+                chunk
+            };
+            if let Some(feed) = self.feed.as_mut() {
+                feed.recycle(old);
+            }
+        }
     }
 
     /// Consumes everything up to and including the next `\n` (or to the end of the stream).
@@ -189,6 +265,64 @@ pub(crate) mod tests {
         assert_eq!(lines, ["first", "second line", "last"]);
         assert_eq!(s.offset(), data.len() as u64);
         assert!(s.at_end().unwrap());
+    }
+
+    /// Feeds fixed-size chunks of a slice.
+    struct SliceFeed {
+        data: Vec<u8>,
+        at: usize,
+        chunk: usize,
+        head: usize,
+    }
+
+    impl ChunkFeed for SliceFeed {
+        fn next_chunk(&mut self) -> io::Result<Option<(Vec<u8>, usize)>> {
+            if self.at >= self.data.len() {
+                return Ok(None);
+            }
+            let end = (self.at + self.chunk).min(self.data.len());
+            let mut buf = vec![0xAA; self.head];
+            buf.extend_from_slice(&self.data[self.at..end]);
+            self.at = end;
+            Ok(Some((buf, self.head)))
+        }
+        fn recycle(&mut self, _: Vec<u8>) {}
+    }
+
+    #[test]
+    fn fed_chunks_give_the_same_lines_and_offsets() {
+        let data = b"first\nsecond line that is long\n\nlast".to_vec();
+        for chunk in 1..8 {
+            for (head, base) in [(0, 100), (2, 100), (64, 100), (200, 100), (64, 0)] {
+                let feed = SliceFeed {
+                    data: data.clone(),
+                    at: 0,
+                    chunk,
+                    head,
+                };
+                let mut s = ByteStream::from_feed(io::empty(), Box::new(feed), base);
+                let mut lines = Vec::new();
+                loop {
+                    let at = s.offset();
+                    let (len, nl) = s.line_len().unwrap();
+                    lines.push((String::from_utf8(s.window()[..len].to_vec()).unwrap(), at));
+                    s.consume(len + usize::from(nl));
+                    if !nl {
+                        break;
+                    }
+                }
+                assert_eq!(
+                    lines,
+                    [
+                        ("first".to_string(), base),
+                        ("second line that is long".to_string(), base + 6),
+                        (String::new(), base + 31),
+                        ("last".to_string(), base + 32)
+                    ],
+                    "chunk {chunk} head {head}"
+                );
+            }
+        }
     }
 
     #[test]
