@@ -256,7 +256,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     if let Some(out) = json_out.as_mut() {
         let encoding = TextEncoding::from_name(analysis.info.encoding.as_deref());
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
-            .map_err(|e| retarget(e, out))?;
+            .map_err(|e| locate(retarget(e, out), &analysis.input))?;
     }
     let (since_text, since) = config.since.as_ref().expect("extract always has --since");
     let since_label = format!("{since_text} ({})", time::format_micros(*since));

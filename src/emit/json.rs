@@ -137,6 +137,14 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
+/// A value that cannot be written is the dump's fault: say which row, by its position.
+fn at_row(e: Error, offset: u64) -> Error {
+    match e {
+        Error::Schema(what) => Error::data(offset, what),
+        other => other,
+    }
+}
+
 /// Writes one cell as JSON (see the module doc for the mapping). json/jsonb values are
 /// embedded verbatim (whitespace and key order kept, so `dbsalvage patch` restores the exact
 /// text) unless `compact` (JSON lines, where a value must not span lines).
@@ -256,7 +264,8 @@ pub fn write(
                         }
                         buf.extend_from_slice(&column_names[c]);
                         match &sr.row.cells[c] {
-                            Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, true)?,
+                            Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, true)
+                                .map_err(|e| at_row(e, sr.row.offset))?,
                             _ => buf.extend_from_slice(b"null"),
                         }
                     }
@@ -285,7 +294,8 @@ pub fn write(
                 first_cell = false;
                 buf.extend_from_slice(&column_names[c]);
                 match cell {
-                    Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, lines)?,
+                    Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, lines)
+                        .map_err(|e| at_row(e, sr.row.offset))?,
                     _ => buf.extend_from_slice(b"null"),
                 }
             }
