@@ -1462,3 +1462,69 @@ fn gzip_is_detected_by_content_whatever_the_name() {
     assert_ne!(o.status.code(), Some(0));
     assert!(!dir.path().join("out.sql").exists());
 }
+
+#[test]
+fn mysql_dump_inspect_and_summary() {
+    let dump = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/mysql/samples/mariadb10.11_default.sql");
+    let o = run(&[
+        "inspect",
+        "--since",
+        "2000-01-01",
+        "--format",
+        "json",
+        dump.to_str().unwrap(),
+    ]);
+    assert_exit(&o, 0);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["dialect"], "mysql");
+    assert_eq!(v["tool"], "MariaDB dump 10.19 Distrib 10.11.19-MariaDB");
+    assert_eq!(v["encoding"], "utf8mb4");
+    let names: Vec<&str> = v["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["table"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["customers", "empty_table", "geo", "latin", "orders"]
+    );
+    let customers = &v["tables"][0];
+    assert_eq!(customers["rows"], 7);
+    assert_eq!(customers["created_column"], "created");
+    assert_eq!(customers["created_min"], "1000-01-01 00:00:00.000000");
+    assert_eq!(customers["created_max"], "9999-12-31 23:59:59.999999");
+    assert_eq!(customers["primary_key"], json!(["id"]));
+    assert_eq!(
+        customers["foreign_keys_in"],
+        json!(["orders(customer_id) -> customers(id)"])
+    );
+    assert_eq!(
+        v["plan"]["tables"],
+        json!([
+            {"table": "customers", "roots": 4, "descendants": 0, "ancestors": 0, "total": 4},
+            {"table": "orders", "roots": 0, "descendants": 2, "ancestors": 0, "total": 2},
+        ])
+    );
+    // The summary names the MySQL client.
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "extract",
+            "--since",
+            "2000-01-01",
+            "--sql",
+            "p.sql",
+            dump.to_str().unwrap(),
+        ],
+    );
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(err.starts_with("dbsalvage: MySQL/MariaDB dump, "), "{err}");
+    assert!(
+        err.ends_with("apply with: mysql RESTORED_DB < p.sql\n"),
+        "{err}"
+    );
+}
