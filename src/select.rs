@@ -676,28 +676,27 @@ pub fn resolve(
     for (t, row) in roots {
         r.store.insert(t, row.row, row.reason);
     }
-    let root_rows: Vec<(TableId, Row)> = r
-        .store
-        .rows
-        .iter()
-        .flat_map(|(&t, rows)| rows.iter().map(move |x| (t, x.row.clone())))
-        .collect();
-    for (t, row) in &root_rows {
-        r.version[*t] += 1;
-        for (f, fk) in schema.outgoing(*t) {
-            if let Some(k) = Key::of_row(row, &fk.child_columns) {
-                if !r.allowed[fk.parent] {
-                    r.excluded.push(format!(
-                        "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
-                        schema.tables[*t].name, schema.tables[fk.parent].name, fk.name
-                    ));
-                } else if !r.index.all[r.parent_spec[f]].contains(&k) {
-                    r.needed[f].insert(k);
+    let mut root_needs: Vec<(usize, Key)> = Vec::new();
+    for (&t, rows) in &r.store.rows {
+        for x in rows {
+            for (f, fk) in schema.outgoing(t) {
+                if let Some(k) = Key::of_row(&x.row, &fk.child_columns) {
+                    if !r.allowed[fk.parent] {
+                        r.excluded.push(format!(
+                            "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
+                            schema.tables[t].name, schema.tables[fk.parent].name, fk.name
+                        ));
+                    } else if !r.index.all[r.parent_spec[f]].contains(&k) {
+                        root_needs.push((f, k));
+                    }
                 }
             }
         }
+        r.version[t] += rows.len();
     }
-    drop(root_rows);
+    for (f, k) in root_needs {
+        r.needed[f].insert(k);
+    }
 
     let order = table_order(schema);
     let mut rereads = 0;
