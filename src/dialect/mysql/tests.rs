@@ -101,9 +101,9 @@ fn v(b: &[u8]) -> Cell {
     Cell::Value(b.into())
 }
 
-const DEFAULT: &[u8] = include_bytes!("../../../testdata/mysql/mariadb10.11_default.sql");
+const DEFAULT: &[u8] = include_bytes!("../../../testdata/mysql/samples/mariadb10.11_default.sql");
 const HEXBLOB: &[u8] = include_bytes!(
-    "../../../testdata/mysql/mariadb10.11_databases_skip-ext_complete_hexblob_routines.sql"
+    "../../../testdata/mysql/samples/mariadb10.11_databases_skip-ext_complete_hexblob_routines.sql"
 );
 
 #[test]
