@@ -1019,8 +1019,6 @@ fn unknown_created_column_suggests_close_matches() {
 }
 
 #[test]
-#[ignore = "bug: an unknown bare --created-column TABLE gets no suggestion: did_you_mean compares \
-            it with schema-qualified names only (src/schema.rs Schema::find_table)"]
 fn unknown_bare_created_table_suggests_close_match() {
     let b = blog();
     let o = run(&[
@@ -1329,8 +1327,6 @@ fn man_page_is_roff() {
 }
 
 #[test]
-#[ignore = "bug: `dbsalvage man` documents none of the subcommands' options (no --since) and \
-            refers to pages dbsalvage-extract(1) etc. that nothing generates (src/main.rs Man)"]
 fn man_page_documents_extract_options() {
     let o = run(&["man"]);
     assert_exit(&o, 0);

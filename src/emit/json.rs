@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Values: integers as JSON numbers, booleans as `true`/`false`, NULL as `null`, json/jsonb
-//! embedded verbatim (a document that is just `null` is written as the string `"null"`, so it
-//! stays apart from SQL NULL), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
+//! embedded verbatim when that keeps the exact text — otherwise (a document that is a string or
+//! `null`, has whitespace around it, or spans lines in JSON lines) as a JSON string holding the
+//! document's exact text, so `dbsalvage patch` restores it byte for byte —, binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
 //! lower-case hex of the raw bytes, everything else (numeric, floats, times, text...) as the
 //! string the server printed, so nothing is rounded. Columns the dump does not carry (generated
 //! columns pg_dump leaves out) are absent from `"data"`. The array is streamed: memory does not
@@ -186,18 +187,16 @@ fn write_cell(
         TypeClass::Boolean if bytes == b"f" || bytes == b"false" => out.extend_from_slice(b"false"),
         TypeClass::Json => {
             let t = text()?;
-            if t.trim() == "null" {
-                // The JSON document `null` is not SQL NULL: written as the string "null".
-                write_str(out, &t);
-            } else if compact {
-                match serde_json::from_str::<Value>(&t) {
-                    Ok(v) => {
-                        let _ = serde_json::to_writer(&mut *out, &v);
-                    }
-                    Err(_) => write_str(out, &t),
-                }
-            } else if serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok() {
-                out.extend_from_slice(t.trim().as_bytes());
+            // Embedded when that keeps the exact text: not a string document, not `null` (SQL
+            // NULL is `null`), no whitespace around it, on one line for JSON lines. Anything
+            // else travels as a JSON string holding the exact text (`patch` takes it verbatim).
+            let embed = t == t.trim()
+                && !t.starts_with('"')
+                && t != "null"
+                && !(compact && t.contains(['\n', '\r']))
+                && serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok();
+            if embed {
+                out.extend_from_slice(t.as_bytes());
             } else {
                 write_str(out, &t);
             }
