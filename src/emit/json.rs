@@ -72,6 +72,23 @@ pub fn app_and_model(name: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// A text value as a string, or an error naming its table and column.
+fn decode_text(
+    table: &Table,
+    column: usize,
+    bytes: &[u8],
+    encoding: TextEncoding,
+) -> Result<String> {
+    encoding.decode(bytes).ok_or_else(|| {
+        Error::Schema(format!(
+            "table {}, column {}: value is not valid {encoding:?} text: `{}`",
+            table.name,
+            table.columns[column].name,
+            crate::error::excerpt(bytes, 60)
+        ))
+    })
+}
+
 /// Converts one cell to JSON according to its column; `None` for a cell the dump lacks.
 ///
 /// # Errors
@@ -88,16 +105,7 @@ pub fn cell_value(
         Cell::Null => return Ok(Some(Value::Null)),
         Cell::Value(v) => v,
     };
-    let text = || {
-        encoding.decode(bytes).ok_or_else(|| {
-            Error::Schema(format!(
-                "table {}, column {}: value is not valid {encoding:?} text: `{}`",
-                table.name,
-                col.name,
-                crate::error::excerpt(bytes, 60)
-            ))
-        })
-    };
+    let text = || decode_text(table, column, bytes, encoding);
     let value = match col.class {
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => Value::String(hex(bytes)),
         TypeClass::Integer => {
@@ -161,16 +169,7 @@ fn write_cell(
     compact: bool,
 ) -> Result<()> {
     let col = &table.columns[column];
-    let text = || {
-        encoding.decode(bytes).ok_or_else(|| {
-            Error::Schema(format!(
-                "table {}, column {}: value is not valid {encoding:?} text: `{}`",
-                table.name,
-                col.name,
-                crate::error::excerpt(bytes, 60)
-            ))
-        })
-    };
+    let text = || decode_text(table, column, bytes, encoding);
     match col.class {
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => {
             const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -1,27 +1,13 @@
 //! Reader tests over whole dumps: the real MariaDB samples, hand-made MySQL 8 style dumps, every
 //! window boundary, truncation, re-reads.
 
-use std::io::{self, Read};
+use std::io::Read;
 
 use super::*;
 use crate::row::{Cell, RowAccess};
 use crate::schema::Table;
 
-/// A reader that hands out one byte per call.
-struct OneByte<'a>(&'a [u8]);
-
-impl Read for OneByte<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((b, rest)), Some(out)) => {
-                *out = *b;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
-    }
-}
+use crate::scan::tests::OneByte;
 
 /// One row as read: table name, offset, every cell.
 #[derive(Debug, Clone, PartialEq, Eq)]

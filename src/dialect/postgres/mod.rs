@@ -1076,28 +1076,22 @@ impl RowAccess for CopyRow<'_, '_> {
         }
         let binary = rows.table.columns[col].class == TypeClass::Binary;
         let escaped = memchr::memchr(b'\\', raw).is_some();
+        let (table, offset) = (rows.table, self.offset);
+        let bad = |what: &str| {
+            Error::data(
+                offset,
+                format!(
+                    "table {}, column {}: {what}",
+                    table.name, table.columns[col].name
+                ),
+            )
+        };
         if escaped {
-            copy::decode_field(raw, &mut rows.scratch).map_err(|what| {
-                Error::data(
-                    self.offset,
-                    format!(
-                        "table {}, column {}: {what}",
-                        rows.table.name, rows.table.columns[col].name
-                    ),
-                )
-            })?;
+            copy::decode_field(raw, &mut rows.scratch).map_err(bad)?;
         }
         if binary {
             let text: &[u8] = if escaped { &rows.scratch } else { raw };
-            copy::decode_bytea(text, &mut rows.bytes).map_err(|what| {
-                Error::data(
-                    self.offset,
-                    format!(
-                        "table {}, column {}: {what}",
-                        rows.table.name, rows.table.columns[col].name
-                    ),
-                )
-            })?;
+            copy::decode_bytea(text, &mut rows.bytes).map_err(bad)?;
             return Ok(CellRef::Value(&rows.bytes));
         }
         Ok(CellRef::Value(if escaped { &rows.scratch } else { raw }))
