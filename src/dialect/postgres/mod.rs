@@ -100,6 +100,8 @@ impl DumpReader for PostgresReader {
                 let line = input.window()[..len].to_vec();
                 input.consume(len + usize::from(nl));
                 scan.meta_command(&line);
+                // A re-read of a run of INSERTs reads SQL only: a psql line ends the run.
+                scan.open_insert = None;
                 continue;
             }
             let start = input.offset();
@@ -1307,6 +1309,13 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+    }
+
+    #[test]
+    fn a_psql_line_between_inserts_ends_their_segment() {
+        let dump = b"CREATE TABLE public.t (id integer);\nINSERT INTO public.t VALUES (1);\n\\restrict abc\nINSERT INTO public.t VALUES (2);\n";
+        let rows = every_path(&make, dump);
+        assert_eq!(rows.len(), 2, "{rows:?}");
     }
 
     #[test]
