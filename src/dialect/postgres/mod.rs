@@ -711,6 +711,7 @@ impl Scan<'_> {
                     end: offset,
                     format: SegmentFormat::CopyText,
                     columns,
+                    resume_points: Vec::new(),
                 });
                 return Ok(());
             }
@@ -746,7 +747,7 @@ impl Scan<'_> {
         let table = self.data_table(&name, start)?;
         let columns = self.column_map(table, header.columns.as_deref(), start)?;
         match self.open_insert.map(|i| &mut self.segments[i]) {
-            Some(seg) if seg.table == table && seg.columns == columns => seg.end = end,
+            Some(seg) if seg.table == table && seg.columns == columns => seg.extend(start, end),
             _ => {
                 self.segments.push(Segment {
                     table,
@@ -754,6 +755,7 @@ impl Scan<'_> {
                     end,
                     format: SegmentFormat::Insert,
                     columns: columns.clone(),
+                    resume_points: Vec::new(),
                 });
                 self.open_insert = Some(self.segments.len() - 1);
             }
@@ -1290,6 +1292,7 @@ mod tests {
             end: (data.len() - 3) as u64,
             format: SegmentFormat::CopyText,
             columns: vec![0],
+            resume_points: Vec::new(),
         };
         for chunk in 1..12 {
             let mut got = Vec::new();
