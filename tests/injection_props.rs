@@ -1,27 +1,41 @@
 //! Property tests: hostile values and names cannot escape the SQL patch, on real servers.
 //!
-//! Each case builds a fresh database whose tables, columns, schema, foreign key and trigger have
-//! generated names (quotes, backticks, backslashes, dots, spaces, `;`, comment openers, newlines,
-//! Unicode...), with a created column, a few old rows, and a backup dump; then inserts new rows
-//! holding generated text (every quote and escape character, NUL where the type allows it,
-//! dollar quotes, comment markers, `\.` lines, U+2028/U+2029, emoji, combining marks, 100 KB+
-//! values, empty strings, NULL), byte strings (every byte value, invalid UTF-8) and JSON, and
-//! dumps it again with the real dump tool in one of its formats. Then `dbsalvage extract` writes
-//! the patch and the JSON; the backup is restored into fresh databases and the patch applied
-//! with the real client, exactly as users do (`psql -X -v ON_ERROR_STOP=1 -f`, `mariadb DB <
-//! patch.sql`), and every name and value must come back byte for byte (catalog names and cells
-//! compared as hex), the patch applied a second time must change nothing, the patch rebuilt from
-//! the JSON (`dbsalvage patch`) must do the same, the JSON must hold the generated values, and the
-//! canaries must survive: table `canary` still there with its row, and no file written by a
-//! client command (`\! touch pwned`, `\o pwned`, `\T pwned`) in the client's directory.
+//! Each case builds a fresh database whose tables, columns, schema (PostgreSQL), foreign key and
+//! trigger have generated names (quotes, backticks, backslashes, dots, spaces, `;`, comment
+//! openers, newlines, Unicode...), with a created column, a few old rows, and a backup dump; then
+//! inserts new rows holding generated text (every quote and escape character, NUL where the type
+//! allows it, dollar quotes, comment markers, `\.` lines, U+2028/U+2029, emoji, combining marks,
+//! 100 KB+ values, empty strings, NULL), byte strings (every byte value, invalid UTF-8, 100 KB+)
+//! and JSON documents (kept as exact text), and dumps it again with the real dump tool in one of
+//! its formats (pg_dump COPY / `--inserts` / `--column-inserts` / `--rows-per-insert` /
+//! `standard_conforming_strings=off` / `bytea_output=escape` / `--quote-all-identifiers`, or
+//! `pg_dumpall` of two databases with generated names; mariadb-dump default /
+//! `--skip-extended-insert` / `--hex-blob` / `--complete-insert` / small `--net-buffer-length`,
+//! taken with or without a global sql_mode). Then `dbsalvage extract` writes the patch and the
+//! JSON; the backup is restored into fresh databases and the patch applied with the real client,
+//! exactly as users do (`psql -X -v ON_ERROR_STOP=1 -f` as the owning role, `mariadb DB <
+//! patch.sql`), and:
+//! - every name and value comes back byte for byte (catalog names and cells compared as hex,
+//!   sequences, AUTO_INCREMENT, triggers enabled), against the source database, whose names the
+//!   test first checks against the generated ones;
+//! - the patch applied a second time changes nothing;
+//! - it does the same in a database whose settings change how SQL is read (PostgreSQL
+//!   `standard_conforming_strings=off`, `client_encoding` SJIS or LATIN1, DateStyle...; MariaDB
+//!   global sql_mode with `NO_BACKSLASH_ESCAPES`, `ANSI_QUOTES`, `ANSI`, `PIPES_AS_CONCAT`);
+//! - the patch rebuilt from the JSON (`dbsalvage patch`) does the same, and the JSON holds the
+//!   generated values;
+//! - the canaries survive: table `canary` still there with its row, and no file written by a
+//!   client command (`\! touch pwned`, `\o pwned`, `\T pwned`) in the client's directory.
 //!
-//! Generated values include escape attempts (`'); DROP TABLE canary; --`, `\'); DROP ...`,
-//! `$$; DROP ...`, `*/ DROP ... /*`, backtick and double-quote breakouts, client commands).
+//! Generated values and names include escape attempts (`'); DROP TABLE canary; --`,
+//! `\'); DROP ...`, `$$; DROP ...`, `*/ DROP ... /*`, backtick and double-quote breakouts, client
+//! commands).
 //!
 //! Servers are started once per property (not per case), so the number of cases drives the
 //! runtime: `DBSALVAGE_PROPTEST_CASES` (default 24 per property), `DBSALVAGE_PROPTEST_SEED` to
-//! repeat a run (the seed is printed), `DBSALVAGE_PROPTEST_SHRINK` caps shrinking steps (each one
-//! is a full round trip). Without a server the tests skip locally and fail in CI.
+//! repeat a run (the seed is printed), `DBSALVAGE_PROPTEST_SHRINK` caps shrinking steps (default
+//! 400; each one is a full round trip, about a second). The minimal inputs of the bugs found so
+//! far run before the generated cases. Without a server the tests skip locally and fail in CI.
 
 mod support;
 
@@ -763,28 +777,6 @@ impl JsonDoc {
     }
 }
 
-/// JSON documents `dbsalvage patch` (the patch rebuilt from rows.json) gets wrong:
-/// - JSON-1: a JSON string whose text, trimmed, is `null` (`"null"`, `" null"`) becomes the
-///   document `null`: rows.json embeds the string document as it is (`"null"`), which is also how
-///   it writes the document `null`, and `to_cell` (`src/replay.rs`) reads any such string as
-///   the document `null`;
-/// - JSON-2: white space before or after a document is lost: `write_cell`
-///   (`src/emit/json.rs`) embeds `t.trim()`.
-fn json_known_bug(rows: &NewRows) -> Option<&'static str> {
-    for c in &rows.children {
-        match &c.json {
-            Some(JsonDoc::Str(s)) if s.trim() == "null" => return Some("JSON-1"),
-            Some(JsonDoc::Object { before, after, .. })
-                if !before.is_empty() || !after.is_empty() =>
-            {
-                return Some("JSON-2")
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 fn json_doc(dbms: Dbms) -> BoxedStrategy<JsonDoc> {
     prop_oneof![
         6 => short_text(dbms, 2000).prop_map(JsonDoc::Str),
@@ -1264,34 +1256,11 @@ fn pg_database_name() -> BoxedStrategy<String> {
         .boxed()
 }
 
-/// Inputs that hit a known dbsalvage bug (kept out of the CI property until it is fixed; the
-/// ignored [`pg_all_inputs`] and [`pg_known_bug_regressions`] keep them):
-/// - PG-1: a `(` in the schema or table name of a table (`CREATE TABLE` of pg_dump misread);
-/// - PG-2: in a `pg_dumpall` dump, a database name with `"` or white space (wrong `\connect`);
-/// - JSON-1, JSON-2: see [`json_known_bug`].
-fn pg_known_bug(case: &PgCase) -> Option<&'static str> {
-    let n = &case.names;
-    let names = [&n.parent, &n.child, &n.keyless]
-        .into_iter()
-        .chain(n.schema.as_ref());
-    if names.into_iter().any(|t| t.contains('(')) {
-        return Some("PG-1");
-    }
-    if case.dumpall()
-        && [&case.database, &case.other_database]
-            .iter()
-            .any(|d| d.chars().any(|c| c == '"' || c.is_whitespace()))
-    {
-        return Some("PG-2");
-    }
-    json_known_bug(&case.rows)
-}
-
-fn pg_case(flavors: &'static [PgFlavor], known_bugs: bool) -> BoxedStrategy<PgCase> {
-    let cases = (
+fn pg_case() -> impl Strategy<Value = PgCase> {
+    (
         names(Dbms::Pg),
         new_rows(Dbms::Pg),
-        select(flavors),
+        select(PG_FLAVORS),
         (pg_database_name(), pg_database_name()).prop_filter("two databases", |(a, b)| a != b),
         select(PG_SETTINGS),
     )
@@ -1304,14 +1273,7 @@ fn pg_case(flavors: &'static [PgFlavor], known_bugs: bool) -> BoxedStrategy<PgCa
                 other_database,
                 settings,
             },
-        );
-    if known_bugs {
-        cases.boxed()
-    } else {
-        cases
-            .prop_filter("hits a known bug", |c| pg_known_bug(c).is_none())
-            .boxed()
-    }
+        )
 }
 
 fn pg_text(v: &Option<String>) -> String {
@@ -1894,53 +1856,44 @@ fn conninfo(db: &str) -> String {
 }
 
 /// PostgreSQL: generated names and values survive pg_dump/pg_dumpall → dbsalvage → psql, byte
-/// for byte, idempotently, and no escape attempt runs (inputs that hit a known bug aside: see
-/// [`pg_known_bug`]).
+/// for byte, idempotently, and no escape attempt runs. The minimal inputs of the bugs the
+/// property found run first ([`pg_found_cases`]).
 #[test]
 fn pg_patch_is_injection_proof() {
     if !pg::available() {
         return;
     }
     let world = PgWorld::start();
-    run_property("pg", pg_case(PG_FLAVORS, false), |case| world.check(&case));
+    run_found_cases("pg", pg_found_cases(), |case| world.check(case));
+    run_property("pg", pg_case(), |case| world.check(&case));
 }
 
-/// [`pg_patch_is_injection_proof`] with every input, the known bugs' too.
-///
-/// PG-1, minimal failing input: a table named `(` with a column named `)` (default names
-/// otherwise): `dbsalvage extract` fails on the pg_dump output with "cannot parse statement
-/// `CREATE TABLE public."(" (…`: sql parser error: Expected close delimiter '"' before EOF".
-/// `strip_table_suffix` (`src/dialect/postgres/ddl.rs`) starts matching parentheses at the first
-/// `(` byte, which is inside the quoted table name, so its quote tracking is inverted.
-///
-/// PG-2, minimal failing input (default names, one child row of NULLs, `pg_dumpall`): database
-/// `"` next to a database `""`: the patch connects to `""` and inserts the rows of `"` there
-/// (here it fails with "relation public.child does not exist"; with the same tables it would
-/// succeed, in the wrong database). Same with `a b` next to `a`: both are read as `a`, the patch
-/// has no `\connect` at all. dbsalvage reads the target of a `\connect` line by splitting the
-/// line at white space and does not undouble `""` in psql's double-quoted argument
-/// (`src/dialect/postgres/mod.rs`, `Scan::meta_command`).
-#[test]
-#[ignore = "bug: PG-1 `(` in a table name breaks CREATE TABLE reading; PG-2 \\connect misread for database names with \" or white space (rows go to another database); JSON-1/JSON-2 the patch rebuilt from rows.json changes some JSON documents"]
-fn pg_all_inputs() {
-    if !pg::available() {
-        return;
-    }
-    let world = PgWorld::start();
-    run_property("pg_all_inputs", pg_case(PG_FLAVORS, true), |case| {
-        world.check(&case)
-    });
+/// Runs the minimal inputs of bugs found earlier, reporting every one that fails.
+fn run_found_cases<C>(name: &str, cases: Vec<(&str, C)>, check: impl Fn(&C) -> TestCaseResult) {
+    let started = Instant::now();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(what, case)| {
+            check(case)
+                .err()
+                .map(|e| format!("{what}: {}", message(&e)))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "[{name}] bugs found earlier are back:\n\n{}",
+        failures.join("\n\n")
+    );
+    eprintln!(
+        "[{name}] {} cases of bugs found earlier pass ({:.1}s)",
+        cases.len(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
-/// The minimal inputs of [`pg_all_inputs`], as plain cases (seconds to run).
-#[test]
-#[ignore = "bug: PG-1 `(` in a table name breaks CREATE TABLE reading; PG-2 \\connect misread for database names with \" or white space (rows go to another database); JSON-1/JSON-2 the patch rebuilt from rows.json changes some JSON documents"]
-fn pg_known_bug_regressions() {
-    if !pg::available() {
-        return;
-    }
-    let world = PgWorld::start();
-    let rows = NewRows {
+/// A plain case: default names, one new row in each table, the first flavor.
+fn plain_rows() -> NewRows {
+    NewRows {
         parents: vec![Some("p".into())],
         children: vec![ChildRow {
             parent: Some(3),
@@ -1949,27 +1902,31 @@ fn pg_known_bug_regressions() {
             bin: Some(Bytes(vec![0, 255])),
         }],
         keyless: vec![(Some("k".into()), None)],
-    };
+    }
+}
+
+/// The minimal failing inputs the property found (all fixed since):
+/// - PG-1: a table named `(` with a column named `)`: `dbsalvage extract` failed on the pg_dump
+///   output ("cannot parse statement `CREATE TABLE public."(" (…`: Expected close delimiter");
+///   the column list was looked for from the first `(` byte, inside the quoted table name;
+/// - PG-2: `pg_dumpall` of databases `"` and `""`: the patch connected to `""` and inserted the
+///   rows of `"` there; databases `a b` and `a` were both read as `a` (no `\connect` at all in
+///   the patch): the `\connect` line was split at white space and `""` not undoubled;
+/// - JSON-1, JSON-2: see [`json_found_docs`].
+fn pg_found_cases() -> Vec<(&'static str, PgCase)> {
     let plain = PgCase {
         names: plain_names(),
-        rows,
+        rows: plain_rows(),
         flavor: PG_FLAVORS[0],
         database: "db".into(),
         other_database: "other".into(),
         settings: PG_SETTINGS[0],
     };
     let mut cases = Vec::new();
-    // PG-1: a table `(` with a column `)`.
     let mut c = plain.clone();
     c.names.child = "(".into();
     c.names.child_text[0] = ")".into();
     cases.push(("PG-1: table \"(\", column \")\"", c));
-    for (what, doc) in json_bug_docs() {
-        let mut c = plain.clone();
-        c.rows.children[0].json = Some(doc);
-        cases.push((what, c));
-    }
-    // PG-2: databases `"` and `""`, `a b` and `a`, `x y` and `z`.
     for (database, other) in [("\"", "\"\""), ("a b", "a"), ("x y", "z")] {
         let mut c = plain.clone();
         c.flavor = PG_FLAVORS[PG_FLAVORS.len() - 1];
@@ -1977,29 +1934,27 @@ fn pg_known_bug_regressions() {
         c.other_database = other.into();
         cases.push(("PG-2: pg_dumpall of two databases", c));
     }
-    let mut failures = Vec::new();
-    for (what, case) in &cases {
-        if let Err(e) = world.check(case) {
-            failures.push(format!(
-                "{what} ({:?} and {:?}): {}",
-                case.database,
-                case.other_database,
-                message(&e)
-            ));
-        }
+    for (what, doc) in json_found_docs() {
+        let mut c = plain.clone();
+        c.rows.children[0].json = Some(doc);
+        cases.push((what, c));
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    cases
 }
 
-/// JSON documents the patch rebuilt from rows.json changes (JSON-1, JSON-2).
-fn json_bug_docs() -> Vec<(&'static str, JsonDoc)> {
+/// JSON documents the patch rebuilt from rows.json (`dbsalvage patch`) got wrong, on both
+/// servers (fixed since):
+/// - JSON-1: the JSON string `"null"` came back as the document `null` (rows.json wrote the
+///   string document as it is, `"null"`, which is also how it writes the document `null`);
+/// - JSON-2: white space around a document was lost (` {…}\n` came back as `{…}`).
+fn json_found_docs() -> Vec<(&'static str, JsonDoc)> {
     vec![
         (
-            "JSON-1: the JSON string \"null\" comes back as the document null",
+            "JSON-1: the JSON string \"null\"",
             JsonDoc::Str("null".into()),
         ),
         (
-            "JSON-2: white space around a document is lost",
+            "JSON-2: white space around a document",
             JsonDoc::Object {
                 key: "k".into(),
                 value: "v".into(),
@@ -2087,15 +2042,8 @@ struct MyCase {
     dump_mode: Option<&'static str>,
 }
 
-/// Inputs that hit a known dbsalvage bug (kept out of the CI property until it is fixed;
-/// [`mariadb_all_inputs`] and [`mariadb_known_bug_regressions`] keep them): JSON-1 and JSON-2
-/// (see [`json_known_bug`]).
-fn my_known_bug(case: &MyCase) -> Option<&'static str> {
-    json_known_bug(&case.rows)
-}
-
-fn my_case(known_bugs: bool) -> BoxedStrategy<MyCase> {
-    let cases = (
+fn my_case() -> impl Strategy<Value = MyCase> {
+    (
         names(Dbms::My),
         new_rows(Dbms::My),
         select(MY_FLAVORS),
@@ -2108,14 +2056,7 @@ fn my_case(known_bugs: bool) -> BoxedStrategy<MyCase> {
             flavor,
             apply_mode,
             dump_mode,
-        });
-    if known_bugs {
-        cases.boxed()
-    } else {
-        cases
-            .prop_filter("hits a known bug", |c| my_known_bug(c).is_none())
-            .boxed()
-    }
+        })
 }
 
 fn my_text(v: &Option<String>) -> String {
@@ -2558,63 +2499,31 @@ impl MyWorld {
 }
 
 /// MariaDB: generated names and values survive mariadb-dump → dbsalvage → mariadb, byte for
-/// byte, idempotently, whatever the server's sql_mode, and no escape attempt runs.
+/// byte, idempotently, whatever the server's sql_mode, and no escape attempt runs. The minimal
+/// inputs of the bugs the property found run first ([`json_found_docs`]).
 #[test]
 fn mariadb_patch_is_injection_proof() {
     if !mariadb::available() {
         return;
     }
     let world = MyWorld::start();
-    run_property("mariadb", my_case(false), |case| world.check(&case));
-}
-
-/// [`mariadb_patch_is_injection_proof`] with every input, the known bugs' too (see
-/// [`json_known_bug`]).
-#[test]
-#[ignore = "bug: JSON-1/JSON-2 the patch rebuilt from rows.json changes some JSON documents"]
-fn mariadb_all_inputs() {
-    if !mariadb::available() {
-        return;
-    }
-    let world = MyWorld::start();
-    run_property("mariadb_all_inputs", my_case(true), |case| {
-        world.check(&case)
-    });
-}
-
-/// The minimal inputs of [`mariadb_patch_is_injection_proof`], as plain cases (seconds to run).
-#[test]
-#[ignore = "bug: JSON-1/JSON-2 the patch rebuilt from rows.json changes some JSON documents"]
-fn mariadb_known_bug_regressions() {
-    if !mariadb::available() {
-        return;
-    }
-    let world = MyWorld::start();
     let plain = MyCase {
         names: plain_names(),
-        rows: NewRows {
-            parents: vec![],
-            children: vec![ChildRow {
-                parent: None,
-                text: [None, None, None],
-                json: None,
-                bin: None,
-            }],
-            keyless: vec![],
-        },
+        rows: plain_rows(),
         flavor: MY_FLAVORS[0],
         apply_mode: MY_MODES[0],
         dump_mode: None,
     };
-    let mut failures = Vec::new();
-    for (what, doc) in json_bug_docs() {
-        let mut c = plain.clone();
-        c.rows.children[0].json = Some(doc);
-        if let Err(e) = world.check(&c) {
-            failures.push(format!("{what}: {}", message(&e)));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let found = json_found_docs()
+        .into_iter()
+        .map(|(what, doc)| {
+            let mut c = plain.clone();
+            c.rows.children[0].json = Some(doc);
+            (what, c)
+        })
+        .collect();
+    run_found_cases("mariadb", found, |case| world.check(case));
+    run_property("mariadb", my_case(), |case| world.check(&case));
 }
 
 // ---------------------------------------------------------------------------------------------
