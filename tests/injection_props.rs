@@ -1868,7 +1868,8 @@ fn pg_patch_is_injection_proof() {
     run_property("pg", pg_case(), |case| world.check(&case));
 }
 
-/// Runs the minimal inputs of bugs found earlier, reporting every one that fails.
+/// Runs fixed cases (the minimal inputs of bugs found earlier...), reporting every one that
+/// fails.
 fn run_found_cases<C>(name: &str, cases: Vec<(&str, C)>, check: impl Fn(&C) -> TestCaseResult) {
     let started = Instant::now();
     let failures: Vec<String> = cases
@@ -1881,11 +1882,11 @@ fn run_found_cases<C>(name: &str, cases: Vec<(&str, C)>, check: impl Fn(&C) -> T
         .collect();
     assert!(
         failures.is_empty(),
-        "[{name}] bugs found earlier are back:\n\n{}",
+        "[{name}] fixed cases fail (bugs found earlier are back?):\n\n{}",
         failures.join("\n\n")
     );
     eprintln!(
-        "[{name}] {} cases of bugs found earlier pass ({:.1}s)",
+        "[{name}] {} fixed cases pass ({:.1}s)",
         cases.len(),
         started.elapsed().as_secs_f64()
     );
@@ -2020,6 +2021,10 @@ const MY_FLAVORS: &[MyFlavor] = &[
         name: "small_net_buffer",
         args: &["--net-buffer-length=4096"],
     },
+    MyFlavor {
+        name: "databases",
+        args: &["--databases"],
+    },
 ];
 
 /// Server-wide sql_mode while the patch is applied (and while the dump is taken, for
@@ -2040,6 +2045,31 @@ struct MyCase {
     apply_mode: &'static str,
     /// Dump with this global sql_mode (the dump tool must not care).
     dump_mode: Option<&'static str>,
+    /// With the `databases` flavor (`mariadb-dump --databases SOURCE OTHER`): the source
+    /// database's name, and another database's (one table, one new row). The patch then names
+    /// every table with its database and is applied without a default database.
+    database: String,
+    other_database: String,
+}
+
+/// A database name MariaDB accepts (a directory name: see [`names`] for the length).
+fn my_database_name() -> BoxedStrategy<String> {
+    ident(Dbms::My, 40)
+        // No white space at the end (ERROR 1102 Incorrect database name).
+        .prop_map(|s| {
+            let t = s.trim_end_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b');
+            if t.is_empty() {
+                "_".to_string()
+            } else {
+                t.to_string()
+            }
+        })
+        .prop_filter("not a system database or reserved name", |s| {
+            !s.starts_with("#mysql50#")
+                && !["mysql", "information_schema", "performance_schema", "sys"]
+                    .contains(&s.to_lowercase().as_str())
+        })
+        .boxed()
 }
 
 fn my_case() -> impl Strategy<Value = MyCase> {
@@ -2049,14 +2079,19 @@ fn my_case() -> impl Strategy<Value = MyCase> {
         select(MY_FLAVORS),
         select(MY_MODES),
         prop::option::weighted(0.3, select(MY_MODES)),
+        (my_database_name(), my_database_name()).prop_filter("two databases", |(a, b)| a != b),
     )
-        .prop_map(|(names, rows, flavor, apply_mode, dump_mode)| MyCase {
-            names,
-            rows,
-            flavor,
-            apply_mode,
-            dump_mode,
-        })
+        .prop_map(
+            |(names, rows, flavor, apply_mode, dump_mode, (database, other_database))| MyCase {
+                names,
+                rows,
+                flavor,
+                apply_mode,
+                dump_mode,
+                database,
+                other_database,
+            },
+        )
 }
 
 fn my_text(v: &Option<String>) -> String {
@@ -2174,7 +2209,13 @@ impl MyCase {
     }
 
     fn expected_json(&self) -> Vec<ExpectedRow<'_>> {
-        expected_json(&self.names, &self.rows, str::to_string)
+        if self.multi() {
+            expected_json(&self.names, &self.rows, |t| {
+                format!("{}.{t}", self.database)
+            })
+        } else {
+            expected_json(&self.names, &self.rows, str::to_string)
+        }
     }
 
     fn new_rows_sql(&self) -> String {
@@ -2226,28 +2267,18 @@ impl MyCase {
         my_script(&s)
     }
 
-    fn snapshot_sql(&self, db: &str) -> String {
+    fn snapshot_sql(&self) -> String {
         let n = &self.names;
         let id = mariadb::quote_ident;
         let cell = |c: &str| format!("IFNULL(HEX(CAST({} AS BINARY)), 'N')", id(c));
         let mut s: Vec<String> = Vec::new();
+        s.push("SELECT CONCAT('table ', HEX(TABLE_NAME), ' ', TABLE_TYPE, ' ', IFNULL(AUTO_INCREMENT, 'null')) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE();".into());
+        s.push("SELECT CONCAT('column ', HEX(TABLE_NAME), ' ', ORDINAL_POSITION, ' ', HEX(COLUMN_NAME), ' ', HEX(COLUMN_TYPE), ' ', IFNULL(HEX(COLLATION_NAME), 'N')) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE();".into());
+        s.push("SELECT CONCAT('constraint ', HEX(CONSTRAINT_NAME), ' ', HEX(TABLE_NAME), ' ', CONSTRAINT_TYPE) FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE();".into());
+        s.push("SELECT CONCAT('trigger ', HEX(TRIGGER_NAME), ' ', HEX(EVENT_OBJECT_TABLE), ' ', HEX(ACTION_STATEMENT)) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE();".into());
+        s.push("SELECT CONCAT('row canary ', id, ' ', HEX(note)) FROM canary;".into());
         s.push(format!(
-            "SELECT CONCAT('table ', HEX(TABLE_NAME), ' ', TABLE_TYPE, ' ', IFNULL(AUTO_INCREMENT, 'null')) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}';"
-        ));
-        s.push(format!(
-            "SELECT CONCAT('column ', HEX(TABLE_NAME), ' ', ORDINAL_POSITION, ' ', HEX(COLUMN_NAME), ' ', HEX(COLUMN_TYPE), ' ', IFNULL(HEX(COLLATION_NAME), 'N')) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '{db}';"
-        ));
-        s.push(format!(
-            "SELECT CONCAT('constraint ', HEX(CONSTRAINT_NAME), ' ', HEX(TABLE_NAME), ' ', CONSTRAINT_TYPE) FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '{db}';"
-        ));
-        s.push(format!(
-            "SELECT CONCAT('trigger ', HEX(TRIGGER_NAME), ' ', HEX(EVENT_OBJECT_TABLE), ' ', HEX(ACTION_STATEMENT)) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '{db}';"
-        ));
-        s.push(format!(
-            "SELECT CONCAT('row canary ', id, ' ', HEX(note)) FROM `{db}`.canary;"
-        ));
-        s.push(format!(
-            "SELECT CONCAT_WS(' ', 'row parent', {}, {}, {}) FROM `{db}`.{};",
+            "SELECT CONCAT_WS(' ', 'row parent', {}, {}, {}) FROM {};",
             cell(&n.parent_pk),
             cell("created_at"),
             cell(&n.parent_text),
@@ -2255,18 +2286,38 @@ impl MyCase {
         ));
         let child: Vec<String> = n.child_columns().iter().map(|c| cell(c)).collect();
         s.push(format!(
-            "SELECT CONCAT_WS(' ', 'row child', {}) FROM `{db}`.{};",
+            "SELECT CONCAT_WS(' ', 'row child', {}) FROM {};",
             child.join(", "),
             id(&n.child)
         ));
         s.push(format!(
-            "SELECT CONCAT_WS(' ', 'row keyless', {}, {}, {}) FROM `{db}`.{};",
+            "SELECT CONCAT_WS(' ', 'row keyless', {}, {}, {}) FROM {};",
             cell("created_at"),
             cell(&n.keyless_text),
             cell(&n.keyless_bin),
             id(&n.keyless)
         ));
         my_script(&s)
+    }
+
+    fn multi(&self) -> bool {
+        self.flavor.name == "databases"
+    }
+
+    /// The other database of a `databases` case: its table and old row.
+    fn other_setup_sql(&self) -> String {
+        my_script(&[
+            "CREATE TABLE other (id INT PRIMARY KEY, created_at DATETIME NOT NULL, note TEXT)"
+                .into(),
+            format!("INSERT INTO other VALUES (1, '{OLD_TIME}', 'old')"),
+        ])
+    }
+
+    fn other_new_sql(&self) -> String {
+        my_script(&[format!(
+            "INSERT INTO other VALUES (2, '{}', 'new')",
+            new_time(1)
+        )])
     }
 }
 
@@ -2279,6 +2330,8 @@ struct MyWorld {
 /// MariaDB errors that mean "the server does not take these names together" (duplicates under
 /// its case- and accent-insensitive comparison, reserved file names...).
 const MY_NAME_ERRORS: &[&str] = &[
+    "ERROR 1102 ",
+    "ERROR 1007 ",
     "ERROR 1060 ",
     "ERROR 1050 ",
     "ERROR 1103 ",
@@ -2303,13 +2356,16 @@ impl MyWorld {
         }
     }
 
-    /// Runs a script file with `mariadb --default-character-set=utf8mb4 -N -B DB < FILE`.
+    /// Runs a script file with `mariadb --default-character-set=utf8mb4 -N -B [DB] < FILE`
+    /// (`db` empty: no default database).
     fn script(&self, dir: &Path, db: &str, name: &str, sql: &str) -> Result<String, String> {
         let file = pg::write_file(dir, name, sql.as_bytes());
-        let out = self
-            .server
-            .client()
-            .args(["--default-character-set=utf8mb4", "-N", "-B", db])
+        let mut cmd = self.server.client();
+        cmd.args(["--default-character-set=utf8mb4", "-N", "-B"]);
+        if !db.is_empty() {
+            cmd.arg(db);
+        }
+        let out = cmd
             .stdin(fs::File::open(&file).expect("open script"))
             .current_dir(dir)
             .output()
@@ -2318,11 +2374,76 @@ impl MyWorld {
             Ok(String::from_utf8(out.stdout).expect("client output is UTF-8"))
         } else {
             Err(format!(
-                "mariadb {db} < {}: {}",
+                "mariadb {db:?} < {}: {}",
                 file.display(),
                 output_text(&out)
             ))
         }
+    }
+
+    /// Drops and creates database `db` (any name).
+    fn recreate_db(&self, dir: &Path, db: &str) -> Result<(), String> {
+        self.drop_db(dir, db);
+        self.script(
+            dir,
+            "",
+            "create_db.sql",
+            &my_script(&[format!(
+                "CREATE DATABASE {} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+                mariadb::quote_ident(db)
+            )]),
+        )
+        .map(|_| ())
+    }
+
+    fn drop_db(&self, dir: &Path, db: &str) {
+        let sql = my_script(&[format!(
+            "DROP DATABASE IF EXISTS {}",
+            mariadb::quote_ident(db)
+        )]);
+        // A name the server refuses (the case is then rejected) cannot be dropped either.
+        let _ = self.script(dir, "", "drop_db.sql", &sql);
+    }
+
+    /// `mariadb-dump ARGS DBS`.
+    fn dump(&self, args: &[&str], dbs: &[&str]) -> Vec<u8> {
+        let out = std::process::Command::new("mariadb-dump")
+            .arg("--no-defaults")
+            .arg(format!("--socket={}", self.server.socket().display()))
+            .arg("-uroot")
+            .args(args)
+            .args(dbs)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run mariadb-dump");
+        assert!(
+            out.status.success(),
+            "mariadb-dump {args:?} {dbs:?} failed: {}",
+            output_text(&out)
+        );
+        out.stdout
+    }
+
+    /// Loads a dump with `mariadb [DB] < DUMP` (`db` empty: the dump names its database).
+    fn restore(&self, dir: &Path, db: &str, dump: &[u8]) {
+        if !db.is_empty() {
+            self.recreate_db(dir, db).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let file = pg::write_file(dir, "restore.sql", dump);
+        let mut cmd = self.server.client();
+        if !db.is_empty() {
+            cmd.arg(db);
+        }
+        let out = cmd
+            .stdin(fs::File::open(&file).expect("open the dump"))
+            .output()
+            .expect("run mariadb");
+        assert!(
+            out.status.success(),
+            "restoring {} into {db:?} failed: {}",
+            file.display(),
+            output_text(&out)
+        );
     }
 
     fn snapshot(&self, dir: &Path, db: &str, case: &MyCase) -> Result<Vec<String>, TestCaseError> {
@@ -2331,18 +2452,28 @@ impl MyWorld {
                 dir,
                 db,
                 "canary.sql",
-                &format!(
-                    "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = 'canary';"
-                ),
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'canary';",
             )
             .map_err(TestCaseError::fail)?;
         if tables.trim() != "1" {
             return Err(TestCaseError::fail(format!(
-                "database {db}: table canary was dropped"
+                "database {db:?}: table canary was dropped"
             )));
         }
         let out = self
-            .script(dir, db, "snapshot.sql", &case.snapshot_sql(db))
+            .script(dir, db, "snapshot.sql", &case.snapshot_sql())
+            .map_err(TestCaseError::fail)?;
+        let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+        lines.sort();
+        Ok(lines)
+    }
+
+    /// The other database of a `databases` case.
+    fn other_snapshot(&self, dir: &Path, db: &str) -> Result<Vec<String>, TestCaseError> {
+        let sql =
+            my_script(&["SELECT CONCAT_WS(' ', id, HEX(created_at), HEX(note)) FROM other".into()]);
+        let out = self
+            .script(dir, db, "other_snapshot.sql", &sql)
             .map_err(TestCaseError::fail)?;
         let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
         lines.sort();
@@ -2353,8 +2484,8 @@ impl MyWorld {
         self.server.set_global("sql_mode", &format!("'{mode}'"));
     }
 
-    /// `mariadb DB < PATCH` exactly as users run it (no options), in `dir`, with the global
-    /// sql_mode `mode` (`None`: the server's default).
+    /// `mariadb [DB] < PATCH` exactly as users run it (no options), in `dir`, with the global
+    /// sql_mode `mode` (`None`: the server's default); `db` empty: no default database.
     fn apply(
         &self,
         dir: &Path,
@@ -2366,10 +2497,11 @@ impl MyWorld {
         if let Some(mode) = mode {
             self.set_mode(mode);
         }
-        let out = self
-            .server
-            .client()
-            .arg(db)
+        let mut cmd = self.server.client();
+        if !db.is_empty() {
+            cmd.arg(db);
+        }
+        let out = cmd
             .stdin(fs::File::open(patch).expect("open the patch"))
             .current_dir(dir)
             .output()
@@ -2380,7 +2512,7 @@ impl MyWorld {
         no_client_command_ran(dir, what)?;
         if !out.status.success() {
             return Err(TestCaseError::fail(format!(
-                "{what}: `mariadb {db} < {}` failed: {}",
+                "{what}: `mariadb {db:?} < {}` failed: {}",
                 patch.display(),
                 output_text(&out)
             )));
@@ -2392,13 +2524,16 @@ impl MyWorld {
         let k = self.counter.fetch_add(1, Ordering::SeqCst);
         let dir = self.server.dir().join(format!("case{k}"));
         fs::create_dir_all(&dir).expect("case dir");
-        let dbs: Vec<String> = ["src", "twice", "moded", "json"]
-            .iter()
-            .map(|p| format!("{p}{k}"))
-            .collect();
+        let (src, other) = if case.multi() {
+            (case.database.clone(), case.other_database.clone())
+        } else {
+            (format!("src{k}"), String::new())
+        };
+        let mut dbs = vec![src, other];
+        dbs.extend(["twice", "moded", "json"].iter().map(|p| format!("{p}{k}")));
         let result = self.check_in(case, &dir, &dbs);
-        for db in &dbs {
-            self.server.drop_db(db);
+        for db in dbs.iter().filter(|d| !d.is_empty()) {
+            self.drop_db(&dir, db);
         }
         if result.is_ok() {
             let _ = fs::remove_dir_all(&dir);
@@ -2407,16 +2542,36 @@ impl MyWorld {
     }
 
     fn check_in(&self, case: &MyCase, dir: &Path, dbs: &[String]) -> TestCaseResult {
-        let (src, twice, moded, json_db) = (&dbs[0], &dbs[1], &dbs[2], &dbs[3]);
-        let s = &self.server;
-        s.create_db(src);
-        if let Err(e) = self.script(dir, src, "setup.sql", &case.setup_sql()) {
+        let (src, other) = (&dbs[0], &dbs[1]);
+        let multi = case.multi();
+        let reject_names = |e: String| -> TestCaseResult {
             if MY_NAME_ERRORS.iter().any(|m| e.contains(m)) {
                 return Err(TestCaseError::reject(e));
             }
             panic!("setting up the case failed: {e}");
+        };
+        if let Err(e) = self.recreate_db(dir, src) {
+            return reject_names(e);
         }
-        let backup = s.dump(src, &[]);
+        if let Err(e) = self.script(dir, src, "setup.sql", &case.setup_sql()) {
+            return reject_names(e);
+        }
+        let db_args: &[&str] = if multi { &["--databases"] } else { &[] };
+        let backup = self.dump(db_args, &[src]);
+        let mut other_backup = Vec::new();
+        let mut expected_other = Vec::new();
+        if multi {
+            if let Err(e) = self.recreate_db(dir, other) {
+                return reject_names(e);
+            }
+            self.script(dir, other, "other.sql", &case.other_setup_sql())
+                .unwrap_or_else(|e| panic!("setting up the other database failed: {e}"));
+            other_backup = self.dump(db_args, &[other]);
+            self.script(dir, other, "other_new.sql", &case.other_new_sql())
+                .unwrap_or_else(|e| panic!("inserting into the other database failed: {e}"));
+            expected_other = self.other_snapshot(dir, other)?;
+            assert_eq!(expected_other.len(), 2, "{expected_other:?}");
+        }
         self.script(dir, src, "new.sql", &case.new_rows_sql())
             .unwrap_or_else(|e| panic!("inserting the new rows failed: {e}"));
         let expected = self.snapshot(dir, src, case)?;
@@ -2424,74 +2579,67 @@ impl MyWorld {
         if let Some(mode) = case.dump_mode {
             self.set_mode(mode);
         }
-        let dump = s.dump(src, case.flavor.args);
+        let dumped: Vec<&str> = if multi { vec![src, other] } else { vec![src] };
+        let dump = self.dump(case.flavor.args, &dumped);
         if case.dump_mode.is_some() {
             self.set_mode(&self.default_mode);
         }
         let dump_path = pg::write_file(dir, "dump.sql", &dump);
         let (patch, json, from_json) = run_dbsalvage(dir, &dump_path, "2020-01-01 00:00:00")?;
         let json_check = check_json(&json, &case.expected_json());
-        let databases = (|| -> TestCaseResult {
-            let flavor = case.flavor.name;
-            s.restore(twice, &backup);
-            self.apply(
-                dir,
-                twice,
+        let flavor = case.flavor.name;
+        let mode_what = format!(
+            "patch of the {flavor} dump, global sql_mode={}",
+            case.apply_mode
+        );
+        let runs: [(&Path, Option<&str>, bool, &str, &str); 3] = [
+            (
                 &patch,
                 None,
+                true,
+                &dbs[2],
                 &format!("patch of the {flavor} dump"),
-            )?;
-            check_same(
-                &format!(
-                    "after the patch of the {flavor} dump, the database differs from the source"
-                ),
-                &expected,
-                &self.snapshot(dir, twice, case)?,
-            )?;
-            self.apply(
-                dir,
-                twice,
-                &patch,
-                None,
-                &format!("patch of the {flavor} dump, again"),
-            )?;
-            check_same(
-                &format!("the patch of the {flavor} dump applied twice"),
-                &expected,
-                &self.snapshot(dir, twice, case)?,
-            )?;
-            s.restore(moded, &backup);
-            self.apply(
-                dir,
-                moded,
-                &patch,
-                Some(case.apply_mode),
-                &format!(
-                    "patch of the {flavor} dump, global sql_mode={}",
-                    case.apply_mode
-                ),
-            )?;
-            check_same(
-                &format!(
-                    "after the patch of the {flavor} dump with global sql_mode={}, the database differs from the source",
-                    case.apply_mode
-                ),
-                &expected,
-                &self.snapshot(dir, moded, case)?,
-            )?;
-            s.restore(json_db, &backup);
-            self.apply(
-                dir,
-                json_db,
+            ),
+            (&patch, Some(case.apply_mode), false, &dbs[3], &mode_what),
+            (
                 &from_json,
                 None,
+                false,
+                &dbs[4],
                 "patch rebuilt from rows.json",
-            )?;
-            check_same(
-                "after the patch rebuilt from rows.json, the database differs from the source",
-                &expected,
-                &self.snapshot(dir, json_db, case)?,
-            )?;
+            ),
+        ];
+        let databases = (|| -> TestCaseResult {
+            for (patch, mode, again, target, what) in runs {
+                // A multi-database patch names its databases: restore them under their names.
+                let (target, apply_db) = if multi {
+                    self.drop_db(dir, src);
+                    self.drop_db(dir, other);
+                    self.restore(dir, "", &backup);
+                    self.restore(dir, "", &other_backup);
+                    (src.as_str(), "")
+                } else {
+                    self.restore(dir, target, &backup);
+                    (target, target)
+                };
+                let times: &[&str] = if again { &["", ", again"] } else { &[""] };
+                for time in times {
+                    let what = format!("{what}{time}");
+                    self.apply(dir, apply_db, patch, mode, &what)?;
+                    check_same(
+                        &format!("after the {what}, the database differs from the source"),
+                        &expected,
+                        &self.snapshot(dir, target, case)?,
+                    )?;
+                    if multi {
+                        check_same(
+                            &format!("after the {what}, the other database {other:?} differs from its source"),
+                            &expected_other,
+                            &self.other_snapshot(dir, other)?,
+                        )?;
+                    }
+                }
+            }
             Ok(())
         })();
         combine(databases, json_check)
@@ -2500,7 +2648,8 @@ impl MyWorld {
 
 /// MariaDB: generated names and values survive mariadb-dump → dbsalvage → mariadb, byte for
 /// byte, idempotently, whatever the server's sql_mode, and no escape attempt runs. The minimal
-/// inputs of the bugs the property found run first ([`json_found_docs`]).
+/// inputs of the bugs the property found ([`json_found_docs`]) and a few hostile database names
+/// run first.
 #[test]
 fn mariadb_patch_is_injection_proof() {
     if !mariadb::available() {
@@ -2513,8 +2662,10 @@ fn mariadb_patch_is_injection_proof() {
         flavor: MY_FLAVORS[0],
         apply_mode: MY_MODES[0],
         dump_mode: None,
+        database: "db".into(),
+        other_database: "other".into(),
     };
-    let found = json_found_docs()
+    let mut pinned: Vec<(&str, MyCase)> = json_found_docs()
         .into_iter()
         .map(|(what, doc)| {
             let mut c = plain.clone();
@@ -2522,7 +2673,22 @@ fn mariadb_patch_is_injection_proof() {
             (what, c)
         })
         .collect();
-    run_found_cases("mariadb", found, |case| world.check(case));
+    // Database names like the ones PostgreSQL's `\connect` misread (PG-2), in a
+    // `--databases` dump (`USE` statements; the patch names the databases).
+    for (database, other) in [
+        ("a b", "a"),
+        ("`", "``"),
+        ("x\\", "\\"),
+        ("a.b", "a"),
+        ("\"", "'"),
+    ] {
+        let mut c = plain.clone();
+        c.flavor = MY_FLAVORS[MY_FLAVORS.len() - 1];
+        c.database = database.into();
+        c.other_database = other.into();
+        pinned.push(("--databases dump of two databases", c));
+    }
+    run_found_cases("mariadb", pinned, |case| world.check(case));
     run_property("mariadb", my_case(), |case| world.check(&case));
 }
 
