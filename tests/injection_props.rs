@@ -32,7 +32,7 @@
 //! commands).
 //!
 //! Servers are started once per property (not per case), so the number of cases drives the
-//! runtime: `DBSALVAGE_PROPTEST_CASES` (default 24 per property), `DBSALVAGE_PROPTEST_SEED` to
+//! runtime: `DBSALVAGE_PROPTEST_CASES` (default 32 per property), `DBSALVAGE_PROPTEST_SEED` to
 //! repeat a run (the seed is printed), `DBSALVAGE_PROPTEST_SHRINK` caps shrinking steps (default
 //! 400; each one is a full round trip, about a second). The minimal inputs of the bugs found so
 //! far run before the generated cases. Without a server the tests skip locally and fail in CI.
@@ -61,12 +61,12 @@ use support::pg::{self, PgServer};
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
-/// Cases per property: `DBSALVAGE_PROPTEST_CASES`, default 24.
+/// Cases per property: `DBSALVAGE_PROPTEST_CASES`, default 32.
 fn case_count() -> u32 {
     std::env::var("DBSALVAGE_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(24)
+        .unwrap_or(32)
 }
 
 /// A runner with a known seed (printed, so a failure can be repeated with
