@@ -253,6 +253,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         .as_ref()
         .expect("extract always has --since");
     let schema = &analysis.schema;
+    check_unique_keys(schema, selection).map_err(|e| locate(e, &analysis.input))?;
     if let Some(out) = json_out.as_mut() {
         let encoding = TextEncoding::from_name(analysis.info.encoding.as_deref());
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
@@ -346,6 +347,38 @@ pub fn report(analysis: &Analysis, config: &Config, sql: Option<String>) -> Repo
         sql,
         peak_memory: peak_memory(),
     }
+}
+
+/// Two selected rows with the same primary (or conflict) key cannot both be restored: the dump
+/// is inconsistent (its keys are only checked when a restore adds the constraint), and saying
+/// so beats a patch that fails or a JSON that `patch` refuses.
+fn check_unique_keys(schema: &Schema, selection: &Selection) -> Result<()> {
+    for st in &selection.tables {
+        let table = &schema.tables[st.table];
+        let Some(key) = table.conflict_key() else {
+            continue;
+        };
+        let mut seen: rustc_hash::FxHashMap<crate::row::Key, u64> = Default::default();
+        for r in &st.rows {
+            if let Some(k) = crate::row::Key::of_row(&r.row, key) {
+                if let Some(first) = seen.insert(k, r.row.offset) {
+                    let (a, b) = (first.min(r.row.offset), first.max(r.row.offset));
+                    return Err(Error::data(
+                        b,
+                        format!(
+                            "table {} holds two rows with the same key ({}), at bytes {a} and {b}: the dump is inconsistent",
+                            table.name,
+                            key.iter()
+                                .map(|&c| table.columns[c].name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Write errors of the JSON/patch writers name the output file.

@@ -95,6 +95,14 @@ fn open_inputs_exist() {
     }
 }
 
+/// Two rows of a table with the same primary key, both created after `--since`: `extract`
+/// selects both and writes them, and `patch` then refuses its JSON ("has the same key as row
+/// 1 (id) = [1]"). Open: `extract` must refuse a selection with a duplicate key (exit 2).
+#[test]
+fn extract_duplicate_key() {
+    replay("extract-duplicate-key");
+}
+
 /// A COPY value that does not fit its column's type (`x` in an `integer` column): `extract`
 /// writes it to the JSON as a string, and `patch` then refuses that JSON ("expected an integer
 /// for a INTEGER column, found \"x\""). Open: `extract` must refuse the value (exit 2) as
