@@ -762,18 +762,17 @@ impl JsonDoc {
         }
     }
 
-    /// What rows.json may hold for it: the document itself (a string's text, an object), or the
-    /// document's text as a string (how the document `null` travels).
+    /// What rows.json holds for it: the document itself when that keeps its exact text (an
+    /// object with nothing around it), else a JSON string of its exact text (a string document,
+    /// `null`, white space around it).
     fn json_forms(&self) -> Vec<Value> {
-        let mut forms = vec![Value::String(self.text())];
+        let text = self.text();
         match self {
-            JsonDoc::Str(s) => forms.push(Value::String(s.clone())),
-            JsonDoc::Null => {}
-            JsonDoc::Object { .. } => {
-                forms.push(serde_json::from_str(&self.text()).expect("valid JSON"));
+            JsonDoc::Object { before, after, .. } if before.is_empty() && after.is_empty() => {
+                vec![serde_json::from_str(&text).expect("valid JSON")]
             }
+            _ => vec![Value::String(text)],
         }
-        forms
     }
 }
 
