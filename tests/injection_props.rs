@@ -105,9 +105,14 @@ fn runner(name: &str) -> TestRunner {
     TestRunner::new(config)
 }
 
-/// Runs the property, panicking with the minimal failing input.
-fn run_property<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> TestCaseResult)
-where
+/// Runs the property, panicking with the minimal failing input (or, when the server stopped
+/// answering during the run, saying so: the failures then say nothing about dbsalvage).
+fn run_property<S: Strategy>(
+    name: &str,
+    strategy: S,
+    alive: impl Fn() -> bool,
+    test: impl Fn(S::Value) -> TestCaseResult,
+) where
     S::Value: std::fmt::Debug,
 {
     let started = Instant::now();
@@ -119,6 +124,9 @@ where
     );
     match result {
         Ok(()) => {}
+        Err(TestError::Fail(why, _)) if !alive() => {
+            panic!("[{name}] the server stopped answering during the run (stopped from outside?); last failure: {why}")
+        }
         Err(TestError::Fail(why, input)) => {
             // Long values print cut (the shrunk input rarely has any).
             let shown: Vec<String> = format!("{input:#?}")
@@ -1587,6 +1595,13 @@ impl PgWorld {
         }
     }
 
+    fn alive(&self) -> bool {
+        self.server
+            .try_psql("postgres", "SELECT 1")
+            .status
+            .success()
+    }
+
     /// `psql -X -v ON_ERROR_STOP=1 -q -At -d DB -f FILE` as `user` in `dir`.
     fn psql_file(&self, dir: &Path, db: &str, user: &str, file: &Path, quiet: bool) -> Output {
         let mut cmd = self.server.client_as("psql", user);
@@ -1864,7 +1879,7 @@ fn pg_patch_is_injection_proof() {
     }
     let world = PgWorld::start();
     run_found_cases("pg", pg_found_cases(), |case| world.check(case));
-    run_property("pg", pg_case(), |case| world.check(&case));
+    run_property("pg", pg_case(), || world.alive(), |case| world.check(&case));
 }
 
 /// Runs fixed cases (the minimal inputs of bugs found earlier...), reporting every one that
@@ -2355,6 +2370,10 @@ impl MyWorld {
         }
     }
 
+    fn alive(&self) -> bool {
+        self.server.try_sql("", "SELECT 1").status.success()
+    }
+
     /// Runs a script file with `mariadb --default-character-set=utf8mb4 -N -B [DB] < FILE`
     /// (`db` empty: no default database).
     fn script(&self, dir: &Path, db: &str, name: &str, sql: &str) -> Result<String, String> {
@@ -2362,7 +2381,8 @@ impl MyWorld {
         let mut cmd = self.server.client();
         cmd.args(["--default-character-set=utf8mb4", "-N", "-B"]);
         if !db.is_empty() {
-            cmd.arg(db);
+            // Not a bare argument: a database named `--` or `-e…` would be read as an option.
+            cmd.arg(format!("--database={db}"));
         }
         let out = cmd
             .stdin(fs::File::open(&file).expect("open script"))
@@ -2411,6 +2431,8 @@ impl MyWorld {
             .arg(format!("--socket={}", self.server.socket().display()))
             .arg("-uroot")
             .args(args)
+            // Database names may look like options (`--`, `-e`).
+            .arg("--")
             .args(dbs)
             .stdin(Stdio::null())
             .output()
@@ -2431,7 +2453,7 @@ impl MyWorld {
         let file = pg::write_file(dir, "restore.sql", dump);
         let mut cmd = self.server.client();
         if !db.is_empty() {
-            cmd.arg(db);
+            cmd.arg(format!("--database={db}"));
         }
         let out = cmd
             .stdin(fs::File::open(&file).expect("open the dump"))
@@ -2672,14 +2694,15 @@ fn mariadb_patch_is_injection_proof() {
             (what, c)
         })
         .collect();
-    // Database names like the ones PostgreSQL's `\connect` misread (PG-2), in a
-    // `--databases` dump (`USE` statements; the patch names the databases).
+    // Database names like the ones PostgreSQL's `\connect` misread (PG-2), and names that look
+    // like options, in a `--databases` dump (`USE` statements; the patch names the databases).
     for (database, other) in [
         ("a b", "a"),
         ("`", "``"),
         ("x\\", "\\"),
         ("a.b", "a"),
         ("\"", "'"),
+        ("--", "-e SELECT 1"),
     ] {
         let mut c = plain.clone();
         c.flavor = MY_FLAVORS[MY_FLAVORS.len() - 1];
@@ -2688,7 +2711,12 @@ fn mariadb_patch_is_injection_proof() {
         pinned.push(("--databases dump of two databases", c));
     }
     run_found_cases("mariadb", pinned, |case| world.check(case));
-    run_property("mariadb", my_case(), |case| world.check(&case));
+    run_property(
+        "mariadb",
+        my_case(),
+        || world.alive(),
+        |case| world.check(&case),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
