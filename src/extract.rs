@@ -254,40 +254,52 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         .expect("extract always has --since");
     let schema = &analysis.schema;
     check_unique_keys(schema, selection).map_err(|e| locate(e, &analysis.input))?;
-    if let Some(out) = json_out.as_mut() {
-        let encoding = TextEncoding::from_name(analysis.info.encoding.as_deref());
-        json::write(out.writer(), schema, selection, encoding, args.json_lines)
-            .map_err(|e| locate(retarget(e, out), &analysis.input))?;
-    }
     let (since_text, since) = config.since.as_ref().expect("extract always has --since");
     let since_label = format!("{since_text} ({})", time::format_micros(*since));
-    if let Some(out) = schema_out.as_mut() {
-        let file = crate::replay::schema_file(
-            analysis.reader.kind(),
-            &analysis.input.name,
-            &since_label,
-            schema,
-            &analysis.info,
-            selection,
-        )?;
+    // The three outputs only read the selection: write them side by side.
+    let kind = analysis.reader.kind();
+    let (info, input_name) = (&analysis.info, analysis.input.name.as_str());
+    let write_json = || -> Result<()> {
+        let Some(out) = json_out.as_mut() else {
+            return Ok(());
+        };
+        let encoding = TextEncoding::from_name(info.encoding.as_deref());
+        json::write(out.writer(), schema, selection, encoding, args.json_lines)
+            .map_err(|e| retarget(e, out))
+    };
+    let write_schema = || -> Result<()> {
+        let Some(out) = schema_out.as_mut() else {
+            return Ok(());
+        };
+        let file =
+            crate::replay::schema_file(kind, input_name, &since_label, schema, info, selection)?;
         serde_json::to_writer(out.writer(), &file)
-            .map_err(|e| retarget(Error::io("writing the schema file", e.into()), out))?;
-    }
-    if let Some(out) = sql_out.as_mut() {
+            .map_err(|e| retarget(Error::io("writing the schema file", e.into()), out))
+    };
+    let mut write_sql = || -> Result<()> {
+        let Some(out) = sql_out.as_mut() else {
+            return Ok(());
+        };
         let ctx = PatchContext {
             schema,
-            info: &analysis.info,
+            info,
             selection,
-            source_name: &analysis.input.name,
+            source_name: input_name,
             since: &since_label,
         };
-        analysis
-            .reader
-            .kind()
-            .patch_writer()
+        kind.patch_writer()
             .write(out.writer(), &ctx)
-            .map_err(|e| retarget(e, out))?;
-    }
+            .map_err(|e| retarget(e, out))
+    };
+    let (json_done, schema_done, sql_done) = std::thread::scope(|scope| {
+        let json = scope.spawn(write_json);
+        let schema = scope.spawn(write_schema);
+        let sql = write_sql();
+        (join(json), join(schema), sql)
+    });
+    json_done.map_err(|e| locate(e, &analysis.input))?;
+    schema_done?;
+    sql_done?;
     trace(analysis.started, "outputs written");
     if let Some(out) = json_out {
         out.commit()?;
@@ -306,6 +318,13 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
             Target::Stdout => "patch.sql".to_string(),
         }),
     ))
+}
+
+/// The result of a scoped writer thread (a panic there is a bug: it goes on unwinding here).
+fn join(handle: std::thread::ScopedJoinHandle<'_, Result<()>>) -> Result<()> {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The report of an analysis with a selection (extract, dry run, inspect --since).
@@ -466,7 +485,10 @@ struct SegmentReader<'a> {
     reader: &'a dyn DumpReader,
     /// Segments per root table.
     by_table: Vec<Vec<Segment>>,
-    file: Option<std::fs::File>,
+    /// Into how many pieces a table re-read is cut (one thread each).
+    threads: usize,
+    /// Tables smaller than this many bytes per piece are cut into fewer pieces.
+    least_piece: u64,
 }
 
 impl<'a> SegmentReader<'a> {
@@ -485,9 +507,150 @@ impl<'a> SegmentReader<'a> {
             input,
             reader,
             by_table,
-            file: None,
+            // `DBSALVAGE_THREADS` sets it (benchmarks, tests).
+            threads: env_number("DBSALVAGE_THREADS")
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            least_piece: env_number("DBSALVAGE_PIECE_BYTES").unwrap_or(LEAST_PIECE),
         }
     }
+}
+
+/// Tables smaller than this are read in one piece: splitting them gains less than it costs.
+/// (`DBSALVAGE_PIECE_BYTES` overrides it, so that tests can cut small dumps anywhere.)
+const LEAST_PIECE: u64 = 4 << 20;
+
+/// A positive number from the environment (test and benchmark knobs).
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok()?.parse().ok().filter(|&n| n > 0)
+}
+
+impl SegmentReader<'_> {
+    /// Cuts the segments of root table `table` into at most `pieces` runs of about equal size,
+    /// in dump order, each starting on a row boundary: a COPY segment anywhere after a line
+    /// break, a run of INSERTs at one of its resume points.
+    fn cut(
+        &self,
+        file: &mut std::fs::File,
+        table: TableId,
+        pieces: usize,
+    ) -> Result<Vec<Vec<Segment>>> {
+        let segments = &self.by_table[table];
+        let total: u64 = segments.iter().map(|s| s.end - s.start).sum();
+        let pieces = pieces.clamp(
+            1,
+            usize::try_from(total / self.least_piece)
+                .unwrap_or(usize::MAX)
+                .max(1),
+        );
+        let mut out: Vec<Vec<Segment>> = vec![Vec::new()];
+        let mut done = 0u64;
+        for seg in segments {
+            let mut from = seg.start;
+            while out.len() < pieces {
+                // Where the current piece should end, in this segment's bytes.
+                let target = total * out.len() as u64 / pieces as u64;
+                let cut_at = seg.start + target.saturating_sub(done);
+                if cut_at >= seg.end {
+                    break;
+                }
+                let boundary = match seg.format {
+                    crate::dialect::SegmentFormat::CopyText => {
+                        next_line_start(file, cut_at.max(from), seg.end)?
+                    }
+                    crate::dialect::SegmentFormat::Insert => seg
+                        .resume_points
+                        .iter()
+                        .copied()
+                        .find(|&p| p >= cut_at.max(from))
+                        .unwrap_or(seg.end),
+                };
+                if boundary > from {
+                    out.last_mut()
+                        .expect("never empty")
+                        .push(sub_segment(seg, from, boundary));
+                }
+                from = boundary;
+                out.push(Vec::new());
+                if boundary >= seg.end {
+                    break;
+                }
+            }
+            if from < seg.end {
+                out.last_mut()
+                    .expect("never empty")
+                    .push(sub_segment(seg, from, seg.end));
+            }
+            done += seg.end - seg.start;
+        }
+        Ok(out)
+    }
+}
+
+/// `seg` restricted to `[start, end)` (row boundaries).
+fn sub_segment(seg: &Segment, start: u64, end: u64) -> Segment {
+    Segment {
+        start,
+        end,
+        resume_points: seg
+            .resume_points
+            .iter()
+            .copied()
+            .filter(|&p| p > start && p < end)
+            .collect(),
+        ..seg.clone()
+    }
+}
+
+/// The first offset at or after `at` that starts a line (the byte before it is `\n`), or `end`.
+fn next_line_start(file: &mut std::fs::File, at: u64, end: u64) -> Result<u64> {
+    let io = |e| Error::io("re-reading the dump", e);
+    let from = at.saturating_sub(1);
+    file.seek(SeekFrom::Start(from)).map_err(io)?;
+    let mut stream = ByteStream::new((&mut *file).take(end - from), from);
+    let (len, nl) = stream.line_len()?;
+    Ok(if nl { from + len as u64 + 1 } else { end })
+}
+
+/// Reads one piece of a table (its segments in dump order) into `sink`.
+fn read_piece(
+    reader: &dyn DumpReader,
+    file: &mut std::fs::File,
+    schema: &Schema,
+    piece: &[Segment],
+    backwards: bool,
+    sink: &mut dyn RowSink,
+) -> Result<()> {
+    let segments: Box<dyn Iterator<Item = &Segment>> = if backwards {
+        Box::new(piece.iter().rev())
+    } else {
+        Box::new(piece.iter())
+    };
+    for seg in segments {
+        if backwards && reader.rescan_backwards(file, schema, seg, sink)? {
+            continue;
+        }
+        if backwards && seg.format == crate::dialect::SegmentFormat::Insert {
+            insert_run_backwards(reader, file, schema, seg, sink)?;
+            continue;
+        }
+        // Read ahead on another thread: the copy out of the page cache overlaps parsing.
+        let mut own = file
+            .try_clone()
+            .map_err(|e| Error::io("re-reading the dump", e))?;
+        own.seek(SeekFrom::Start(seg.start))
+            .map_err(|e| Error::io("re-reading the dump", e))?;
+        let feed = crate::input::ReadAhead::spawn(
+            own.take(seg.end - seg.start),
+            None,
+            Progress::default(),
+        );
+        let mut nothing = std::io::empty();
+        let raw: &mut dyn Read = &mut nothing;
+        let mut stream = ByteStream::from_feed(raw, Box::new(feed), seg.start);
+        reader.rescan(&mut stream, schema, seg, sink)?;
+    }
+    Ok(())
 }
 
 impl TableReader for SegmentReader<'_> {
@@ -496,54 +659,56 @@ impl TableReader for SegmentReader<'_> {
         schema: &Schema,
         table: TableId,
         backwards: bool,
-        sink: &mut dyn RowSink,
+        sinks: &mut [&mut (dyn RowSink + Send)],
     ) -> Result<()> {
-        if self.file.is_none() {
-            self.file = Some(self.input.reopen()?);
-        }
-        let file = self.file.as_mut().expect("opened above");
         let trace = std::env::var_os("DBSALVAGE_TRACE").is_some();
         let started = Clock::now();
         let bytes: u64 = self.by_table[table].iter().map(|s| s.end - s.start).sum();
-        let segments: Box<dyn Iterator<Item = &Segment>> = if backwards {
-            Box::new(self.by_table[table].iter().rev())
+        let mut file = self.input.reopen()?;
+        let pieces = self.cut(&mut file, table, sinks.len())?;
+        let reader = self.reader;
+        if let ([piece], [sink, ..]) = (pieces.as_slice(), &mut *sinks) {
+            read_piece(reader, &mut file, schema, piece, backwards, *sink)?;
         } else {
-            Box::new(self.by_table[table].iter())
-        };
-        for seg in segments {
-            if backwards && self.reader.rescan_backwards(file, schema, seg, sink)? {
-                continue;
+            // Each piece on its own thread, with its own file handle (offsets are per handle).
+            let mut files = vec![file];
+            for _ in 1..pieces.len() {
+                files.push(self.input.reopen()?);
             }
-            if backwards && seg.format == crate::dialect::SegmentFormat::Insert {
-                insert_run_backwards(self.reader, file, schema, seg, sink)?;
-                continue;
-            }
-            // Read ahead on another thread: the copy out of the page cache overlaps parsing.
-            let mut own = file
-                .try_clone()
-                .map_err(|e| Error::io("re-reading the dump", e))?;
-            own.seek(SeekFrom::Start(seg.start))
-                .map_err(|e| Error::io("re-reading the dump", e))?;
-            let feed = crate::input::ReadAhead::spawn(
-                own.take(seg.end - seg.start),
-                None,
-                Progress::default(),
-            );
-            let mut nothing = std::io::empty();
-            let raw: &mut dyn Read = &mut nothing;
-            let mut stream = ByteStream::from_feed(raw, Box::new(feed), seg.start);
-            self.reader.rescan(&mut stream, schema, seg, sink)?;
+            let results: Vec<Result<()>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = pieces
+                    .iter()
+                    .zip(sinks.iter_mut())
+                    .zip(files.iter_mut())
+                    .map(|((piece, sink), file)| {
+                        scope.spawn(move || {
+                            read_piece(reader, file, schema, piece, backwards, *sink)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            // The error of the earliest piece, as a sequential read would report.
+            results.into_iter().collect::<Result<Vec<()>>>()?;
         }
         if trace {
             eprintln!(
-                "dbsalvage: re-read {}{} ({}) in {:.2}s",
+                "dbsalvage: re-read {}{} ({}) in {} piece(s) in {:.2}s",
                 schema.tables[table].name,
                 if backwards { " backwards" } else { "" },
                 human_bytes(bytes),
+                pieces.len(),
                 started.elapsed().as_secs_f64()
             );
         }
         Ok(())
+    }
+
+    fn parallelism(&self) -> usize {
+        self.threads
     }
 
     fn has_rows(&self, _schema: &Schema, table: TableId) -> bool {

@@ -236,7 +236,10 @@ impl KeySet {
 
     /// Every key, as owned bytes (order unspecified).
     pub fn keys(&self) -> Vec<Key> {
-        let ints = self.ints.iter().map(|i| Key::from_buf(i.to_string().as_bytes()));
+        let ints = self
+            .ints
+            .iter()
+            .map(|i| Key::from_buf(i.to_string().as_bytes()));
         ints.chain(self.other.iter().cloned()).collect()
     }
 }
@@ -302,7 +305,17 @@ mod tests {
             assert!(set.insert(k.as_bytes()));
             assert!(!set.insert(k.as_bytes()));
         }
-        for k in ["042", "+42", "-0", "00", "42 ", "4a", "-", "", "1234567890123456789"] {
+        for k in [
+            "042",
+            "+42",
+            "-0",
+            "00",
+            "42 ",
+            "4a",
+            "-",
+            "",
+            "1234567890123456789",
+        ] {
             assert!(!set.contains(k.as_bytes()), "{k:?}");
             assert!(set.insert(k.as_bytes()), "{k:?}");
             assert!(set.contains(k.as_bytes()), "{k:?}");

@@ -329,6 +329,11 @@ impl Store {
         Some(self.rows[&t][i].reason)
     }
 
+    fn get(&self, offset: u64) -> Option<&Row> {
+        let &(t, i) = self.offsets.get(&offset)?;
+        Some(&self.rows.get(&t)?.get(i)?.row)
+    }
+
     /// An ancestor turns out to reference a root or descendant: it is a descendant.
     fn promote(&mut self, offset: u64, reason: Reason) -> Option<&Row> {
         let &(t, i) = self.offsets.get(&offset)?;
@@ -520,10 +525,13 @@ impl RowSink for RootFinder<'_> {
 
 /// Re-reads the rows of a table (all partition leaves of a root) for the resolver.
 pub trait TableReader {
-    /// Hands every row of root table `table` (from all its segments) to `sink`. With
-    /// `backwards`, the rows may come last-first (readers that cannot, give them in dump order):
-    /// chains of self-references point back in the dump, so a backwards read follows a whole
-    /// chain of ancestors in one pass.
+    /// Hands every row of root table `table` (from all its segments) to the sinks: the table
+    /// is cut into `sinks.len()` contiguous pieces in dump order, piece `i` going to
+    /// `sinks[i]`, and the pieces may be read at the same time on several threads. A reader
+    /// that does not cut gives every row to `sinks[0]`. With `backwards`, each piece's rows
+    /// may come last-first (readers that cannot, give them in dump order): chains of
+    /// self-references point back in the dump, so a backwards read follows a whole chain of
+    /// ancestors in one pass.
     ///
     /// # Errors
     /// Read or parse failures.
@@ -532,8 +540,13 @@ pub trait TableReader {
         schema: &Schema,
         table: TableId,
         backwards: bool,
-        sink: &mut dyn RowSink,
+        sinks: &mut [&mut (dyn RowSink + Send)],
     ) -> Result<()>;
+
+    /// Into how many pieces [`TableReader::read_table`] should cut a table (1: no cutting).
+    fn parallelism(&self) -> usize {
+        1
+    }
 
     /// Does the dump hold any rows for `table`?
     fn has_rows(&self, schema: &Schema, table: TableId) -> bool;
@@ -566,13 +579,11 @@ impl KeyIndex {
 
     fn add_row(&mut self, table: TableId, row: &Row, rooted: bool) {
         for (i, (t, cols)) in self.specs.iter().enumerate() {
-            if *t == table {
-                if Key::build(row, cols, &mut self.buf) {
-                    if rooted {
-                        self.rooted[i].insert(&self.buf);
-                    }
-                    self.all[i].insert(&self.buf);
+            if *t == table && Key::build(row, cols, &mut self.buf) {
+                if rooted {
+                    self.rooted[i].insert(&self.buf);
                 }
+                self.all[i].insert(&self.buf);
             }
         }
     }
@@ -617,10 +628,8 @@ impl Resolver<'_> {
         }
         // Keys this row provides are no longer needed.
         for (f, fk) in self.schema.incoming(table) {
-            if !self.needed[f].is_empty() {
-                if Key::build(row, &fk.parent_columns, &mut k) {
-                    self.needed[f].remove(&k);
-                }
+            if !self.needed[f].is_empty() && Key::build(row, &fk.parent_columns, &mut k) {
+                self.needed[f].remove(&k);
             }
         }
     }
@@ -720,8 +729,7 @@ pub fn resolve(
                 seen[f] = r.version[fks[f].parent];
             }
             let before = r.version[t];
-            let mut sink = SweepSink::new(&mut r, t, &children);
-            reader.read_table(schema, t, false, &mut sink)?;
+            r.sweep(reader, t, &children, false)?;
             rereads += 1;
             if r.version[t] > before {
                 progressed = true;
@@ -749,15 +757,17 @@ pub fn resolve(
                 .map(|(f, _)| (f, r.needed[f].keys()))
                 .collect();
             if reader.has_rows(schema, t) {
-                let mut sink = SweepSink::new(&mut r, t, &[]);
-                reader.read_table(schema, t, true, &mut sink)?;
+                r.sweep(reader, t, &[], true)?;
                 rereads += 1;
                 read_any = true;
             }
             // Whatever was needed before a whole read of the table and is still missing, the
             // dump does not hold.
             for (f, keys) in before {
-                let missing = keys.iter().filter(|k| r.needed[f].remove(k.as_bytes())).count();
+                let missing = keys
+                    .iter()
+                    .filter(|k| r.needed[f].remove(k.as_bytes()))
+                    .count();
                 if missing > 0 {
                     let fk = &fks[f];
                     r.dangling.push(format!(
@@ -788,46 +798,102 @@ pub fn resolve(
     Ok(selection)
 }
 
-/// Reads one table for the resolver: a row referencing a root or descendant through one of
-/// `children` becomes a descendant; a row whose key a selected row needs becomes an ancestor.
-struct SweepSink<'a, 's> {
-    r: &'a mut Resolver<'s>,
+/// What a table read found for the resolver (applied after the read, in dump order).
+enum Found {
+    /// A row not selected before.
+    New { row: Row, reason: Reason },
+    /// A row selected as an ancestor that references a root or descendant: a descendant.
+    Promoted { offset: u64, reason: Reason },
+}
+
+/// The resolver's state as a table read sees it: frozen while the read's pieces are matched
+/// (possibly on several threads), changed only when their findings are applied.
+struct Frozen<'a> {
+    schema: &'a Schema,
+    index: &'a KeyIndex,
+    needed: &'a [KeySet],
+    parent_spec: &'a [usize],
+    store: &'a Store,
+}
+
+/// Matches the rows of one piece of a table read: a row referencing a root or descendant
+/// through one of `children` becomes a descendant; a row whose key a selected row needs
+/// becomes an ancestor.
+///
+/// Rows found earlier in the same piece count at once for self-references (a reply to a new
+/// comment, the parent of a needed comment), as they would in one sequential read; a chain that
+/// crosses into another piece is completed by the resolver's next sweep.
+struct Matcher<'a> {
+    frozen: &'a Frozen<'a>,
     table: TableId,
     children: &'a [usize],
     /// Foreign keys referencing this table (where ancestors may be needed).
     parents: Vec<usize>,
+    /// Keys of this piece's descendants, per key spec of this table that a self-reference uses.
+    own_rooted: FxHashMap<usize, KeySet>,
+    /// Keys this piece's rows need from this table, per self-referencing foreign key.
+    own_needed: FxHashMap<usize, KeySet>,
     key: Vec<u8>,
     maps: HashMap<TableId, Vec<usize>>,
+    found: Vec<Found>,
 }
 
-impl<'a, 's> SweepSink<'a, 's> {
-    fn new(r: &'a mut Resolver<'s>, table: TableId, children: &'a [usize]) -> Self {
-        let parents = r.schema.incoming(table).map(|(f, _)| f).collect();
-        SweepSink {
-            r,
+impl<'a> Matcher<'a> {
+    fn new(frozen: &'a Frozen<'a>, table: TableId, children: &'a [usize]) -> Self {
+        let parents = frozen.schema.incoming(table).map(|(f, _)| f).collect();
+        Matcher {
+            frozen,
             table,
             children,
             parents,
+            own_rooted: FxHashMap::default(),
+            own_needed: FxHashMap::default(),
             key: Vec::new(),
             maps: HashMap::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Notes what a row found in this piece means for the rest of the piece (self-references).
+    fn note(&mut self, row: &Row, rooted: bool) {
+        let schema = self.frozen.schema;
+        for (f, fk) in schema.outgoing(self.table) {
+            if fk.parent != self.table {
+                continue;
+            }
+            let spec = self.frozen.parent_spec[f];
+            if rooted && Key::build(row, &fk.parent_columns, &mut self.key) {
+                self.own_rooted.entry(spec).or_default().insert(&self.key);
+            }
+            if Key::build(row, &fk.child_columns, &mut self.key)
+                && !self.frozen.index.all[spec].contains(&self.key)
+            {
+                self.own_needed.entry(f).or_default().insert(&self.key);
+            }
         }
     }
 }
 
-impl RowSink for SweepSink<'_, '_> {
+impl RowSink for Matcher<'_> {
     fn wants(&mut self, _: &[Table], _: TableId) -> bool {
         true
     }
 
     fn row(&mut self, tables: &[Table], leaf: TableId, row: &mut dyn RowAccess) -> Result<()> {
-        let schema = self.r.schema;
+        let frozen = self.frozen;
+        let schema = frozen.schema;
         let map = leaf_map_cached(&mut self.maps, tables, leaf, self.table);
         // Descendant?
         let mut reason = None;
         for &f in self.children {
             let fk = &schema.foreign_keys[f];
+            let spec = frozen.parent_spec[f];
             if Key::read(row, &fk.child_columns, map, &mut self.key)?
-                && self.r.index.rooted[self.r.parent_spec[f]].contains(self.key.as_slice())
+                && (frozen.index.rooted[spec].contains(&self.key)
+                    || self
+                        .own_rooted
+                        .get(&spec)
+                        .is_some_and(|k| k.contains(&self.key)))
             {
                 reason = Some(Reason::Descendant { fk: f });
                 break;
@@ -836,12 +902,14 @@ impl RowSink for SweepSink<'_, '_> {
         // Ancestor?
         if reason.is_none() {
             for &f in &self.parents {
-                if self.r.needed[f].is_empty() {
+                let own = self.own_needed.get(&f);
+                if frozen.needed[f].is_empty() && own.is_none() {
                     continue;
                 }
                 let fk = &schema.foreign_keys[f];
                 if Key::read(row, &fk.parent_columns, map, &mut self.key)?
-                    && self.r.needed[f].contains(self.key.as_slice())
+                    && (frozen.needed[f].contains(&self.key)
+                        || own.is_some_and(|k| k.contains(&self.key)))
                 {
                     reason = Some(Reason::Ancestor { fk: f });
                     break;
@@ -852,25 +920,78 @@ impl RowSink for SweepSink<'_, '_> {
             return Ok(());
         };
         let offset = row.offset();
-        match (self.r.store.reason(offset), reason) {
+        let rooted = matches!(reason, Reason::Descendant { .. });
+        match (frozen.store.reason(offset), reason) {
             (None, _) => {
                 let columns = tables[self.table].columns.len();
                 let owned = match map {
                     Some(map) => Mapped { inner: row, map }.to_row(columns)?,
                     None => row.to_row(columns)?,
                 };
-                let rooted = matches!(reason, Reason::Descendant { .. });
-                self.r.selected(self.table, &owned, rooted);
-                self.r.store.insert(self.table, owned, reason);
+                self.note(&owned, rooted);
+                self.found.push(Found::New { row: owned, reason });
             }
             (Some(Reason::Ancestor { .. }), Reason::Descendant { .. }) => {
-                // Found as an ancestor first, but it references a selected row: a descendant,
-                // whose own children are descendants too.
-                if let Some(owned) = self.r.store.promote(offset, reason).cloned() {
-                    self.r.selected(self.table, &owned, true);
+                if let Some(held) = frozen.store.get(offset) {
+                    self.note(held, true);
                 }
+                self.found.push(Found::Promoted { offset, reason });
             }
             _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl Resolver<'_> {
+    /// Reads root table `t` (in pieces, as the reader sees fit) and applies what was found, in
+    /// dump order (last first for a backwards read). Returns whether the read happened.
+    fn sweep(
+        &mut self,
+        reader: &mut dyn TableReader,
+        t: TableId,
+        children: &[usize],
+        backwards: bool,
+    ) -> Result<()> {
+        let pieces = reader.parallelism().max(1);
+        let found: Vec<Vec<Found>> = {
+            let frozen = Frozen {
+                schema: self.schema,
+                index: &self.index,
+                needed: &self.needed,
+                parent_spec: &self.parent_spec,
+                store: &self.store,
+            };
+            let mut matchers: Vec<Matcher<'_>> = (0..pieces)
+                .map(|_| Matcher::new(&frozen, t, children))
+                .collect();
+            let mut sinks: Vec<&mut (dyn RowSink + Send)> = matchers
+                .iter_mut()
+                .map(|m| m as &mut (dyn RowSink + Send))
+                .collect();
+            reader.read_table(self.schema, t, backwards, &mut sinks)?;
+            drop(sinks);
+            matchers.into_iter().map(|m| m.found).collect()
+        };
+        let ordered: Box<dyn Iterator<Item = Vec<Found>>> = if backwards {
+            Box::new(found.into_iter().rev())
+        } else {
+            Box::new(found.into_iter())
+        };
+        for found in ordered.flatten() {
+            match found {
+                Found::New { row, reason } => {
+                    // Pieces are disjoint: a row is new to the store at most once.
+                    let rooted = matches!(reason, Reason::Descendant { .. });
+                    self.selected(t, &row, rooted);
+                    self.store.insert(t, row, reason);
+                }
+                Found::Promoted { offset, reason } => {
+                    if let Some(owned) = self.store.promote(offset, reason).cloned() {
+                        self.selected(t, &owned, true);
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -1051,9 +1172,11 @@ mod tests {
     use crate::row::CellRef;
     use crate::schema::{Column, ForeignKeyDecl, SchemaBuilder, TableName};
 
-    /// Rows of one table kept in memory; `backwards` is ignored, as for INSERT dumps.
+    /// Rows of one table kept in memory, cut into `pieces` for the resolver's sinks;
+    /// `backwards` is ignored, as for INSERT dumps.
     struct MemoryReader {
         rows: Vec<(TableId, Vec<Option<&'static str>>)>,
+        pieces: usize,
     }
 
     struct MemRow<'a> {
@@ -1080,18 +1203,25 @@ mod tests {
             schema: &Schema,
             table: TableId,
             _backwards: bool,
-            sink: &mut dyn RowSink,
+            sinks: &mut [&mut (dyn RowSink + Send)],
         ) -> Result<()> {
-            for (i, (t, cells)) in self.rows.iter().enumerate() {
-                if *t == table {
+            let of_table: Vec<usize> = (0..self.rows.len())
+                .filter(|&i| self.rows[i].0 == table)
+                .collect();
+            let per_piece = of_table.len().div_ceil(sinks.len()).max(1);
+            for (piece, sink) in of_table.chunks(per_piece).zip(sinks.iter_mut()) {
+                for &i in piece {
                     let mut row = MemRow {
-                        cells,
+                        cells: &self.rows[i].1,
                         offset: i as u64,
                     };
                     sink.row(&schema.tables, table, &mut row)?;
                 }
             }
             Ok(())
+        }
+        fn parallelism(&self) -> usize {
+            self.pieces
         }
         fn has_rows(&self, _: &Schema, table: TableId) -> bool {
             self.rows.iter().any(|(t, _)| *t == table)
@@ -1140,7 +1270,22 @@ mod tests {
             .collect()
     }
 
+    /// Runs the selection with the table cut into 1, 2, 3 and 4 pieces: all must agree.
     fn run(rows: Vec<(TableId, Vec<Option<&'static str>>)>, since: &str) -> Selection {
+        let whole = run_in_pieces(rows.clone(), since, 1);
+        for pieces in 2..=4 {
+            let cut = run_in_pieces(rows.clone(), since, pieces);
+            assert_eq!(ids(&cut), ids(&whole), "{pieces} pieces");
+            assert_eq!(cut.dangling, whole.dangling, "{pieces} pieces");
+        }
+        whole
+    }
+
+    fn run_in_pieces(
+        rows: Vec<(TableId, Vec<Option<&'static str>>)>,
+        since: &str,
+        pieces: usize,
+    ) -> Selection {
         let schema = comments_schema();
         let rules = CreatedRules::new(vec![], vec![]);
         let filter = TableFilter::default();
@@ -1153,7 +1298,7 @@ mod tests {
             false,
             crate::progress::Progress::default(),
         );
-        let mut reader = MemoryReader { rows };
+        let mut reader = MemoryReader { rows, pieces };
         for (i, (t, cells)) in reader.rows.iter().enumerate() {
             let mut row = MemRow {
                 cells,

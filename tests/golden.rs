@@ -5,6 +5,10 @@
 //! `expected.json` / `expected.sql` (compared with `$OUT/rows.json` / `$OUT/patch.sql`),
 //! `expected.stderr` and `expected.exit` (default 0). `DBSALVAGE_BLESS=1 cargo test --test
 //! golden` rewrites the expectations from the current output; review the diff before committing.
+//!
+//! Every case runs twice: as it is, and with table re-reads cut into three pieces wherever a
+//! row starts (`DBSALVAGE_THREADS=3 DBSALVAGE_PIECE_BYTES=1`); both must give the expected
+//! output.
 
 mod support;
 
@@ -47,7 +51,19 @@ fn golden_cases() {
     let mut failures = Vec::new();
     let cases = cases();
     assert!(!cases.is_empty(), "no golden cases found");
-    for case in &cases {
+    let configurations: &[&[(&str, &str)]] = if bless {
+        &[&[]]
+    } else {
+        &[
+            &[],
+            &[("DBSALVAGE_THREADS", "3"), ("DBSALVAGE_PIECE_BYTES", "1")],
+        ]
+    };
+    for (case, env) in cases
+        .iter()
+        .flat_map(|c| configurations.iter().map(move |e| (c, *e)))
+    {
+        let failed_before = failures.len();
         let out = tempfile::tempdir().expect("temp dir");
         let args: Vec<String> = fs::read_to_string(case.join("args"))
             .expect("args file")
@@ -58,6 +74,7 @@ fn golden_cases() {
         let stdin = fs::read(case.join("stdin")).ok();
         let mut child = support::dbsalvage()
             .args(&args)
+            .envs(env.iter().copied())
             .current_dir(case)
             .stdin(if stdin.is_some() {
                 Stdio::piped()
@@ -124,6 +141,11 @@ fn golden_cases() {
                 "{}: temporary files left: {leftovers:?}",
                 case.display()
             ));
+        }
+        if !env.is_empty() {
+            for failure in &mut failures[failed_before..] {
+                failure.push_str(&format!("\n(run with {env:?})"));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

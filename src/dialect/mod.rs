@@ -171,7 +171,7 @@ pub struct ScanResult {
 }
 
 /// Reads one dialect's dumps.
-pub trait DumpReader {
+pub trait DumpReader: Send + Sync {
     /// Which dialect this is.
     fn kind(&self) -> DialectKind;
 

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 pub struct OutputFile {
     path: PathBuf,
     temp: Option<NamedTempFile>,
-    writer: Option<BufWriter<Box<dyn Write>>>,
+    writer: Option<BufWriter<Box<dyn Write + Send>>>,
 }
 
 impl OutputFile {
