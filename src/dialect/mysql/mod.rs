@@ -1,18 +1,46 @@
 //! MySQL / MariaDB dumps (mysqldump, mariadb-dump): reader.
+//!
+//! One forward pass over the [`ByteStream`]: between statements the scanner skips whitespace
+//! and comments (noting the header and the `-- Dump completed` marker), follows `DELIMITER`
+//! lines, and then either
+//! - streams an `INSERT`/`REPLACE … VALUES` statement **one tuple at a time** ([`values`]):
+//!   only the tuple being read must be in the window, however long the statement; or
+//! - delimits any other statement in the window ([`lexer::statement_end`]), unwraps its
+//!   executable comments ([`lexer::normalize`]) and looks at its head: `CREATE TABLE` goes to
+//!   sqlparser ([`ddl`]), `CREATE TRIGGER` records the trigger on its table, `USE`,
+//!   `SET NAMES` and `SET TIME_ZONE` update the context; everything else is counted and skipped.
+//!
+//! Consecutive INSERTs of one table with the same column list form one [`Segment`], re-read by
+//! [`DumpReader::rescan`] with the same row offsets (the offset of a tuple's `(`).
+//!
+//! The patch writer for the `mysql` client is in [`patch`].
 
+pub mod ddl;
+pub mod lexer;
 pub mod patch;
+pub mod values;
+
+#[cfg(test)]
+mod tests;
 
 use std::io::Read;
 
-use crate::dialect::{DialectKind, DumpReader, ScanResult, Segment};
-use crate::error::{Error, Result};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use self::lexer::{Lex, LexError, Tok, Tokens};
+use self::values::{Field, TupleRow};
+use crate::dialect::{DialectKind, DumpInfo, DumpReader, ScanResult, Segment, SegmentFormat};
+use crate::error::{excerpt, Error, Position, Result};
 use crate::row::RowSink;
 use crate::scan::ByteStream;
-use crate::schema::Schema;
+use crate::schema::{ForeignKeyDecl, Schema, SchemaBuilder, TableId, TableName, TypeClass};
 
 /// Reads mysqldump / mariadb-dump output.
 #[derive(Debug, Default)]
-pub struct MysqlReader {}
+pub struct MysqlReader {
+    /// Segments read under a `DELIMITER` other than `;`, by segment start.
+    delimiters: FxHashMap<u64, Vec<u8>>,
+}
 
 impl MysqlReader {
     /// A fresh reader.
@@ -28,19 +56,756 @@ impl DumpReader for MysqlReader {
 
     fn scan(
         &mut self,
-        _input: &mut ByteStream<&mut dyn Read>,
-        _sink: &mut dyn RowSink,
+        input: &mut ByteStream<&mut dyn Read>,
+        sink: &mut dyn RowSink,
     ) -> Result<ScanResult> {
-        Err(Error::Usage("MySQL dumps are not supported yet".into()))
+        let (result, delimiters) = scan_stream(input, sink)?;
+        self.delimiters = delimiters;
+        Ok(result)
     }
 
     fn rescan(
         &self,
-        _input: &mut ByteStream<&mut dyn Read>,
-        _schema: &Schema,
-        _segment: &Segment,
-        _sink: &mut dyn RowSink,
+        input: &mut ByteStream<&mut dyn Read>,
+        schema: &Schema,
+        segment: &Segment,
+        sink: &mut dyn RowSink,
     ) -> Result<()> {
-        Err(Error::Usage("MySQL dumps are not supported yet".into()))
+        let delim = self
+            .delimiters
+            .get(&segment.start)
+            .map_or(&b";"[..], Vec::as_slice);
+        rescan_stream(input, schema, segment, delim, sink)
+    }
+}
+
+/// Segment delimiters other than `;`, by segment start.
+type Delimiters = FxHashMap<u64, Vec<u8>>;
+
+/// [`DumpReader::scan`] over any reader.
+///
+/// # Errors
+/// As [`DumpReader::scan`].
+pub fn scan_stream<R: Read>(
+    input: &mut ByteStream<R>,
+    sink: &mut dyn RowSink,
+) -> Result<(ScanResult, Delimiters)> {
+    let mut scan = Scan {
+        sink,
+        builder: SchemaBuilder::new(),
+        info: DumpInfo::default(),
+        segments: Vec::new(),
+        delimiters: FxHashMap::default(),
+        delim: b";".to_vec(),
+        database: None,
+        latin1: false,
+        foreign_keys: Vec::new(),
+        triggers: Vec::new(),
+        views: Vec::new(),
+        last_insert: None,
+        warned: FxHashSet::default(),
+        fields: Vec::new(),
+        scratch: Vec::new(),
+        map: Vec::new(),
+    };
+    scan.run(input)?;
+    scan.finish()
+}
+
+/// Asks the stream for more bytes; notes the end of input.
+fn more<R: Read>(input: &mut ByteStream<R>, eof: &mut bool) -> Result<()> {
+    if *eof {
+        return Err(Error::syntax(
+            input.offset() + input.window().len() as u64,
+            "internal error: the scanner wants more input at the end of the dump",
+        ));
+    }
+    if !input.fill()? {
+        *eof = true;
+    }
+    Ok(())
+}
+
+/// A lexical error at `base + e.at`.
+fn lex_error(base: u64, e: LexError) -> Error {
+    let at = base + e.at as u64;
+    if e.what.starts_with("unterminated") {
+        Error::syntax(at, format!("{} started at byte {at}", e.what))
+    } else {
+        Error::syntax(at, e.what)
+    }
+}
+
+/// Runs a lexer step on the window until it has an answer, filling as needed.
+fn look<R: Read, T>(
+    input: &mut ByteStream<R>,
+    eof: &mut bool,
+    mut step: impl FnMut(&[u8], bool) -> Result<Lex<T>, LexError>,
+) -> Result<T> {
+    loop {
+        match step(input.window(), *eof) {
+            Ok(Lex::Done(t)) => return Ok(t),
+            Ok(Lex::More) => more(input, eof)?,
+            Err(e) => return Err(lex_error(input.offset(), e)),
+        }
+    }
+}
+
+struct Scan<'k> {
+    sink: &'k mut dyn RowSink,
+    builder: SchemaBuilder,
+    info: DumpInfo,
+    segments: Vec<Segment>,
+    delimiters: Delimiters,
+    delim: Vec<u8>,
+    /// `USE` database.
+    database: Option<String>,
+    /// `SET NAMES latin1`: identifiers are Latin-1.
+    latin1: bool,
+    foreign_keys: Vec<ForeignKeyDecl>,
+    /// (table, trigger name), attached when the dump is read.
+    triggers: Vec<(TableName, String)>,
+    views: Vec<TableName>,
+    /// The segment the previous statement (an INSERT) extended, if it may extend it further.
+    last_insert: Option<usize>,
+    warned: FxHashSet<String>,
+    fields: Vec<Field>,
+    scratch: Vec<u8>,
+    map: Vec<usize>,
+}
+
+impl Scan<'_> {
+    fn run<R: Read>(&mut self, input: &mut ByteStream<R>) -> Result<()> {
+        let mut eof = false;
+        const BOM: &[u8] = b"\xef\xbb\xbf";
+        let head = look(input, &mut eof, |w, eof| {
+            Ok(if w.len() < BOM.len() && !eof {
+                Lex::More
+            } else {
+                Lex::Done(w.starts_with(BOM))
+            })
+        })?;
+        if head {
+            input.consume(BOM.len());
+        }
+        loop {
+            let info = &mut self.info;
+            let at = look(input, &mut eof, |w, eof| {
+                lexer::skip_between_statements(w, eof, &mut |c| note_comment(info, c))
+            })?;
+            input.consume(at);
+            if input.window().is_empty() {
+                return Ok(());
+            }
+            if self.delimiter_line(input, &mut eof)? {
+                self.last_insert = None;
+                continue;
+            }
+            let first = look(input, &mut eof, |w, eof| {
+                Ok(match Tokens::new(w, 0, eof).next_tok()? {
+                    Lex::Done(Some((_, t))) => Lex::Done(t.is("INSERT") || t.is("REPLACE")),
+                    Lex::Done(None) => Lex::Done(false),
+                    Lex::More => Lex::More,
+                })
+            })?;
+            if first && self.insert(input, &mut eof)? {
+                continue;
+            }
+            self.last_insert = None;
+            let delim = self.delim.clone();
+            let (body, next) = look(input, &mut eof, |w, eof| {
+                lexer::statement_end(w, &delim, eof)
+            })?;
+            let start = input.offset();
+            let stmt = &input.window()[..body];
+            if next == body {
+                // The dump ends without a terminator: a cut INSERT is lost data.
+                let word = stmt.iter().take_while(|b| lexer::is_word_byte(**b)).count();
+                let word = &stmt[..word];
+                let prefix_of = |kw: &[u8]| {
+                    !word.is_empty()
+                        && kw.len() >= word.len()
+                        && kw[..word.len()].eq_ignore_ascii_case(word)
+                };
+                if prefix_of(b"INSERT") || prefix_of(b"REPLACE") {
+                    return Err(Error::syntax(
+                        start,
+                        "unterminated INSERT statement: the dump ends inside it",
+                    ));
+                }
+                self.warn("the last statement of the dump has no terminator".into());
+            }
+            self.statement(stmt, start)?;
+            input.consume(next);
+        }
+    }
+
+    /// A `DELIMITER x` client command line: sets the terminator, returns true.
+    fn delimiter_line<R: Read>(
+        &mut self,
+        input: &mut ByteStream<R>,
+        eof: &mut bool,
+    ) -> Result<bool> {
+        const KW: &[u8] = b"DELIMITER";
+        let is_cmd = look(input, eof, |w, eof| {
+            if w.len() <= KW.len() && !eof {
+                return Ok(Lex::More);
+            }
+            Ok(Lex::Done(
+                w.len() > KW.len()
+                    && w[..KW.len()].eq_ignore_ascii_case(KW)
+                    && matches!(w[KW.len()], b' ' | b'\t'),
+            ))
+        })?;
+        if !is_cmd {
+            return Ok(false);
+        }
+        let len = look(input, eof, |w, eof| {
+            Ok(match memchr::memchr(b'\n', w) {
+                Some(n) => Lex::Done(n + 1),
+                None if eof => Lex::Done(w.len()),
+                None => Lex::More,
+            })
+        })?;
+        let line = &input.window()[KW.len()..len];
+        let delim: Vec<u8> = line
+            .split(|&b| lexer::is_space(b))
+            .find(|w| !w.is_empty())
+            .unwrap_or_default()
+            .to_vec();
+        if delim.is_empty() {
+            return Err(Error::syntax(
+                input.offset(),
+                "DELIMITER without a delimiter",
+            ));
+        }
+        self.delim = delim;
+        input.consume(len);
+        Ok(true)
+    }
+
+    /// An INSERT/REPLACE statement. Returns false (nothing consumed) when it is not a
+    /// `VALUES` insert.
+    fn insert<R: Read>(&mut self, input: &mut ByteStream<R>, eof: &mut bool) -> Result<bool> {
+        let Some(head) = look(input, eof, values::insert_head)? else {
+            return Ok(false);
+        };
+        let start = input.offset();
+        let name = TableName {
+            database: match &head.database {
+                Some(d) => Some(ddl::text(d, self.latin1)),
+                None => self.database.clone(),
+            },
+            schema: None,
+            name: ddl::text(&head.table, self.latin1),
+        };
+        let table = self.builder.table_id(&name);
+        let columns = match table {
+            Some(t) => Some(self.field_columns(t, head.columns.as_deref(), start)?),
+            None => {
+                self.warn(format!(
+                    "rows of table {name} are ignored: the dump does not declare it"
+                ));
+                self.info.skipped_statements += 1;
+                None
+            }
+        };
+        let wants = table.is_some_and(|t| self.sink.wants(self.builder.tables(), t));
+        if let (Some(cols), Some(t)) = (&columns, table) {
+            invert(cols, self.builder.table(t).columns.len(), &mut self.map);
+        }
+        input.consume(head.values_end);
+        let (sink, builder, map, scratch) =
+            (&mut *self.sink, &self.builder, &self.map, &mut self.scratch);
+        let tail = read_rows(
+            input,
+            eof,
+            &self.delim,
+            head.exec,
+            columns.as_ref().map(Vec::len),
+            &mut self.fields,
+            &mut |buf, fields, offset| match table {
+                Some(t) if wants => {
+                    let mut row = TupleRow {
+                        buf,
+                        fields,
+                        map,
+                        offset,
+                        scratch: &mut *scratch,
+                    };
+                    sink.row(builder.tables(), t, &mut row)
+                }
+                _ => Ok(()),
+            },
+        )?;
+        if tail == Tail::Clause {
+            self.warn(format!(
+                "the clause after the rows of an INSERT into {name} (e.g. ON DUPLICATE KEY UPDATE) is ignored"
+            ));
+        }
+        let end = input.offset();
+        let (Some(t), Some(columns)) = (table, columns) else {
+            self.last_insert = None;
+            return Ok(true);
+        };
+        match self.last_insert {
+            Some(i) if self.segments[i].table == t && self.segments[i].columns == columns => {
+                self.segments[i].end = end;
+            }
+            _ => {
+                if self.delim != b";" {
+                    self.delimiters.insert(start, self.delim.clone());
+                }
+                self.segments.push(Segment {
+                    table: t,
+                    start,
+                    end,
+                    format: SegmentFormat::Insert,
+                    columns,
+                });
+                self.last_insert = Some(self.segments.len() - 1);
+            }
+        }
+        Ok(true)
+    }
+
+    /// For each value of a row, the table column it fills.
+    fn field_columns(&self, t: TableId, names: Option<&[Vec<u8>]>, at: u64) -> Result<Vec<usize>> {
+        let table = self.builder.table(t);
+        let Some(names) = names else {
+            return Ok((0..table.columns.len()).collect());
+        };
+        names
+            .iter()
+            .map(|raw| {
+                let name = ddl::text(raw, self.latin1);
+                table
+                    .column_index(&name)
+                    .or_else(|| {
+                        // Column names are case-insensitive in MySQL.
+                        table
+                            .columns
+                            .iter()
+                            .position(|c| c.name.eq_ignore_ascii_case(&name))
+                    })
+                    .ok_or_else(|| {
+                        Error::data(
+                            at,
+                            format!(
+                                "INSERT into {} names column `{name}`, which the table lacks",
+                                table.name
+                            ),
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    fn warn(&mut self, what: String) {
+        if self.warned.insert(what.clone()) {
+            self.info.warnings.push(what);
+        }
+    }
+
+    /// Any statement but an INSERT … VALUES.
+    fn statement(&mut self, stmt: &[u8], at: u64) -> Result<()> {
+        let norm = lexer::normalize(stmt).map_err(|e| lex_error(at, e))?;
+        let toks = head_tokens(&norm, 64).map_err(|e| lex_error(at, e))?;
+        let Some(first) = toks.first() else {
+            // Only comments, or an empty statement (`;;`).
+            return Ok(());
+        };
+        if first.is("CREATE") {
+            match ddl::create_kind(&toks) {
+                Some(k) if k.is("TABLE") => return self.create_table(stmt, &norm, at),
+                Some(k) if k.is("TRIGGER") => {
+                    if let Some((trigger, (db, table))) = ddl::trigger_head(&toks, self.latin1) {
+                        let table = TableName {
+                            database: db.or_else(|| self.database.clone()),
+                            schema: None,
+                            name: table,
+                        };
+                        self.triggers.push((table, trigger));
+                        return Ok(());
+                    }
+                }
+                Some(k) if k.is("VIEW") => {
+                    if let Some((db, name)) = ddl::view_name(&toks, self.latin1) {
+                        self.views.push(TableName {
+                            database: db.or_else(|| self.database.clone()),
+                            schema: None,
+                            name,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        } else if first.is("USE") {
+            if let Some(db) = toks.get(1).and_then(Tok::ident) {
+                self.database = Some(ddl::text(&db, self.latin1));
+                return Ok(());
+            }
+        } else if first.is("SET") && self.set(&toks)? {
+            return Ok(());
+        }
+        self.info.skipped_statements += 1;
+        Ok(())
+    }
+
+    fn create_table(&mut self, stmt: &[u8], norm: &[u8], at: u64) -> Result<()> {
+        let ddl_error = |what: String| Error::Ddl {
+            input: String::new(),
+            pos: Position::at(at),
+            head: excerpt(stmt.trim_ascii_start(), 60),
+            what,
+        };
+        let mut ct =
+            ddl::create_table(norm, self.database.as_deref(), self.latin1).map_err(ddl_error)?;
+        if let Some(like) = &ct.like {
+            let Some(src) = self.builder.table_id(like) else {
+                return Err(ddl_error(format!(
+                    "CREATE TABLE … LIKE {like}: no such table"
+                )));
+            };
+            let src = self.builder.table(src);
+            ct.table.columns = src.columns.clone();
+            ct.table.primary_key = src.primary_key.clone();
+            ct.table.unique_keys = src.unique_keys.clone();
+        }
+        let name = ct.table.name.clone();
+        self.foreign_keys.retain(|fk| fk.child != name);
+        self.foreign_keys.extend(ct.foreign_keys);
+        self.builder.add_table(ct.table);
+        Ok(())
+    }
+
+    /// `SET NAMES x`, `SET TIME_ZONE='…'`: returns whether the statement mattered.
+    fn set(&mut self, toks: &[Tok<'_>]) -> Result<bool> {
+        let mut used = false;
+        for assignment in toks[1..].split(|t| *t == Tok::Punct(b',')) {
+            let mut a = assignment;
+            if a.first().is_some_and(|t| t.is("NAMES"))
+                || (a.len() > 2 && a[0].is("CHARACTER") && a[1].is("SET"))
+            {
+                a = if a[0].is("NAMES") { &a[1..] } else { &a[2..] };
+                let Some(cs) = a.first().and_then(value_text) else {
+                    continue;
+                };
+                let cs = ddl::text(&cs, false);
+                self.latin1 = cs.eq_ignore_ascii_case("latin1");
+                self.info.encoding = Some(cs);
+                used = true;
+                continue;
+            }
+            // [@@][SESSION|LOCAL .] time_zone = 'x'
+            while let Some(t) = a.first() {
+                if *t == Tok::Punct(b'@')
+                    || *t == Tok::Punct(b'.')
+                    || t.is("SESSION")
+                    || t.is("LOCAL")
+                {
+                    a = &a[1..];
+                } else {
+                    break;
+                }
+            }
+            if let [name, Tok::Punct(b'='), Tok::Quoted(q @ (b'\'' | b'"'), body)] = a {
+                if name.is("time_zone") {
+                    let zone = ddl::text(&lexer::unescape(body, *q), self.latin1);
+                    self.sink.session_time_zone(&zone)?;
+                    self.info.time_zone = Some(zone);
+                    used = true;
+                }
+            }
+        }
+        Ok(used)
+    }
+
+    fn finish(mut self) -> Result<(ScanResult, Delimiters)> {
+        for (table, trigger) in std::mem::take(&mut self.triggers) {
+            match self.builder.table_id(&table) {
+                Some(t) => {
+                    let triggers = &mut self.builder.table_mut(t).triggers;
+                    if !triggers.contains(&trigger) {
+                        triggers.push(trigger);
+                    }
+                }
+                None => self.warn(format!(
+                    "trigger {trigger} is on table {table}, which the dump does not declare"
+                )),
+            }
+        }
+        for view in std::mem::take(&mut self.views) {
+            if let Some(t) = self.builder.table_id(&view) {
+                // An old-style stand-in table for a view: it holds no rows.
+                self.builder.table_mut(t).is_partitioned = true;
+            }
+        }
+        for fk in std::mem::take(&mut self.foreign_keys) {
+            if self.builder.table_id(&fk.parent).is_some() {
+                self.builder.add_foreign_key(fk);
+            } else {
+                self.warn(format!(
+                    "foreign key {} of {} references {}, which the dump does not hold: not followed",
+                    fk.name, fk.child, fk.parent
+                ));
+            }
+        }
+        let session_columns = self.builder.tables().iter().any(|t| {
+            t.columns
+                .iter()
+                .any(|c| c.class == TypeClass::TimestampSession)
+        });
+        if self.info.time_zone.is_none() && session_columns {
+            self.warn(
+                "the dump does not say which time zone its TIMESTAMP values are in (no SET TIME_ZONE, --skip-tz-utc?): they are read as UTC"
+                    .into(),
+            );
+        }
+        let schema = self.builder.finish()?;
+        Ok((
+            ScanResult {
+                schema,
+                segments: self.segments,
+                info: self.info,
+            },
+            self.delimiters,
+        ))
+    }
+}
+
+/// The value of `NAMES x` / `CHARACTER SET 'x'`: a word or a quoted string.
+fn value_text<'a>(t: &'a Tok<'a>) -> Option<std::borrow::Cow<'a, [u8]>> {
+    match t {
+        Tok::Quoted(q @ (b'\'' | b'"'), body) => Some(lexer::unescape(body, *q)),
+        _ => t.ident(),
+    }
+}
+
+/// The first `max` tokens of a normalized statement.
+fn head_tokens(norm: &[u8], max: usize) -> Result<Vec<Tok<'_>>, LexError> {
+    let mut toks = Tokens::new(norm, 0, true);
+    let mut out = Vec::new();
+    while out.len() < max {
+        match toks.next_tok()? {
+            Lex::Done(Some((_, t))) => out.push(t),
+            Lex::Done(None) | Lex::More => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Header facts from `--` comment lines.
+fn note_comment(info: &mut DumpInfo, line: &[u8]) {
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim_start_matches(['-', '#']).trim();
+    if text.starts_with("Dump completed") {
+        info.complete = true;
+    } else if text.starts_with("MariaDB dump") || text.starts_with("MySQL dump") {
+        if info.tool.is_none() {
+            let tool = text.split(", for ").next().unwrap_or(text);
+            info.tool = Some(tool.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    } else if let Some(v) = text.strip_prefix("Server version") {
+        if info.server_version.is_none() {
+            info.server_version = Some(v.trim().to_string());
+        }
+    }
+}
+
+/// `map[column] = field` for the columns a statement fills, `usize::MAX` for the others.
+fn invert(columns: &[usize], ncols: usize, map: &mut Vec<usize>) {
+    map.clear();
+    map.resize(ncols, usize::MAX);
+    for (field, &c) in columns.iter().enumerate() {
+        if let Some(m) = map.get_mut(c) {
+            *m = field;
+        }
+    }
+}
+
+/// Receives each tuple: its bytes, its values, the absolute offset of its `(`.
+type OnRow<'a> = dyn FnMut(&[u8], &[Field], u64) -> Result<()> + 'a;
+
+/// How an INSERT ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Tail {
+    /// At its terminator.
+    End,
+    /// With a clause after the rows (ON DUPLICATE KEY UPDATE), skipped.
+    Clause,
+}
+
+/// Reads the rows of one INSERT, positioned after `VALUES`, through its terminator, handing
+/// each tuple (its bytes, values and absolute offset) to `on_row`.
+#[allow(clippy::too_many_arguments)]
+fn read_rows<R: Read>(
+    input: &mut ByteStream<R>,
+    eof: &mut bool,
+    delim: &[u8],
+    mut exec: u32,
+    expected: Option<usize>,
+    fields: &mut Vec<Field>,
+    on_row: &mut OnRow<'_>,
+) -> Result<Tail> {
+    let mut rows = 0u64;
+    loop {
+        // The next tuple.
+        skip_inside(input, eof, &mut exec, 1)?;
+        match input.window().first() {
+            Some(b'(') => {}
+            Some(&b) => {
+                return Err(Error::syntax(
+                    input.offset(),
+                    format!("expected `(` to start a row, found {}", values::show(b)),
+                ))
+            }
+            None => {
+                return Err(Error::syntax(
+                    input.offset(),
+                    "unterminated INSERT statement: the dump ends before its row",
+                ))
+            }
+        }
+        let offset = input.offset();
+        let (end, e) = look(input, eof, |w, eof| {
+            let mut e = exec;
+            Ok(match values::scan_tuple(w, 0, &mut e, eof, fields)? {
+                Lex::Done(end) => Lex::Done((end, e)),
+                Lex::More => Lex::More,
+            })
+        })?;
+        exec = e;
+        if let Some(n) = expected {
+            if fields.len() != n {
+                return Err(Error::data(
+                    offset,
+                    format!(
+                        "row has {} values but the INSERT fills {n} columns",
+                        fields.len()
+                    ),
+                ));
+            }
+        }
+        on_row(&input.window()[..end], fields, offset)?;
+        input.consume(end);
+        rows += 1;
+        // Fast path: `,(` or `,\n(` (MySQL and MariaDB layouts) leads straight to the next row.
+        match input.window() {
+            [b',', b'(', ..] => {
+                input.consume(1);
+                continue;
+            }
+            [b',', b'\n', b'(', ..] => {
+                input.consume(2);
+                continue;
+            }
+            _ => {}
+        }
+        // `,` or the terminator.
+        skip_inside(input, eof, &mut exec, delim.len())?;
+        let w = input.window();
+        if w.first() == Some(&b',') {
+            input.consume(1);
+        } else if w.starts_with(delim) {
+            input.consume(delim.len());
+            return Ok(Tail::End);
+        } else if w.is_empty() {
+            return Err(Error::syntax(
+                offset,
+                format!("unterminated INSERT statement: the dump ends after its row {rows}, which starts at byte {offset}"),
+            ));
+        } else if w.len() >= 2 && w[..2].eq_ignore_ascii_case(b"ON") {
+            let (_, next) = look(input, eof, |w, eof| lexer::statement_end(w, delim, eof))?;
+            input.consume(next);
+            return Ok(Tail::Clause);
+        } else {
+            return Err(Error::syntax(
+                input.offset(),
+                format!(
+                    "expected `,` or `{}` after a row, found {}",
+                    String::from_utf8_lossy(delim),
+                    values::show(w[0])
+                ),
+            ));
+        }
+    }
+}
+
+/// Skips whitespace and comments inside a statement, keeping at least `min` bytes after them in
+/// the window (unless the input ends first).
+fn skip_inside<R: Read>(
+    input: &mut ByteStream<R>,
+    eof: &mut bool,
+    exec: &mut u32,
+    min: usize,
+) -> Result<()> {
+    let (at, e) = look(input, eof, |w, eof| {
+        let mut e = *exec;
+        Ok(match lexer::skip_inside(w, 0, &mut e, eof)? {
+            Lex::Done(at) if w.len() - at < min && !eof => Lex::More,
+            Lex::Done(at) => Lex::Done((at, e)),
+            Lex::More => Lex::More,
+        })
+    })?;
+    *exec = e;
+    input.consume(at);
+    Ok(())
+}
+
+/// [`DumpReader::rescan`] over any reader.
+///
+/// # Errors
+/// As [`DumpReader::rescan`].
+pub fn rescan_stream<R: Read>(
+    input: &mut ByteStream<R>,
+    schema: &Schema,
+    segment: &Segment,
+    delim: &[u8],
+    sink: &mut dyn RowSink,
+) -> Result<()> {
+    let mut eof = false;
+    let t = segment.table;
+    let mut map = Vec::new();
+    invert(&segment.columns, schema.tables[t].columns.len(), &mut map);
+    let wants = sink.wants(&schema.tables, t);
+    let mut fields = Vec::new();
+    let mut scratch = Vec::new();
+    loop {
+        let at = look(input, &mut eof, |w, eof| {
+            lexer::skip_between_statements(w, eof, &mut |_| {})
+        })?;
+        input.consume(at);
+        if input.window().is_empty() {
+            return Ok(());
+        }
+        let Some(head) = look(input, &mut eof, values::insert_head)? else {
+            return Err(Error::syntax(
+                input.offset(),
+                "expected an INSERT statement where the first read found one",
+            ));
+        };
+        input.consume(head.values_end);
+        read_rows(
+            input,
+            &mut eof,
+            delim,
+            head.exec,
+            Some(segment.columns.len()),
+            &mut fields,
+            &mut |buf, fields, offset| {
+                if !wants {
+                    return Ok(());
+                }
+                let mut row = TupleRow {
+                    buf,
+                    fields,
+                    map: &map,
+                    offset,
+                    scratch: &mut scratch,
+                };
+                sink.row(&schema.tables, t, &mut row)
+            },
+        )?;
     }
 }
