@@ -706,6 +706,7 @@ mod tests {
             ],
             unordered_fks: if cycle { vec![0] } else { vec![] },
             dangling: vec![],
+            excluded: vec![],
             rereads: 0,
         };
         (schema, selection)
