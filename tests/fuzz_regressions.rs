@@ -16,7 +16,7 @@ use dbsalvage::dialect::mysql::MysqlReader;
 use dbsalvage::dialect::postgres::PostgresReader;
 
 /// Inputs whose bug is not fixed yet.
-const OPEN: &[&str] = &["extract-type-mismatch"];
+const OPEN: &[&str] = &["extract-type-mismatch", "pg_scan-meta-between-inserts"];
 
 /// How long one input may take (the fuzzers' per-input timeout is 10 s in release builds).
 const LIMIT: Duration = Duration::from_secs(60);
@@ -106,4 +106,14 @@ fn open_inputs_exist() {
 #[ignore = "open: extract writes a JSON that patch refuses (value not of its column's type)"]
 fn extract_type_mismatch() {
     replay("extract-type-mismatch");
+}
+
+/// A psql meta-command line (`\restrict`, `\connect` to the same database) between two INSERTs
+/// of one table: the scan merges both INSERTs into one segment across the line, and re-reading
+/// the segment then fails ("cannot read this INSERT statement's header"). Open: the scan must
+/// end the INSERT run at a meta-command.
+#[test]
+#[ignore = "open: an INSERT segment spans a meta-command line and cannot be re-read"]
+fn pg_scan_meta_between_inserts() {
+    replay("pg_scan-meta-between-inserts");
 }
