@@ -207,6 +207,16 @@ pub struct Report {
     pub seconds: f64,
     /// Where the patch went (for the "apply with" line).
     pub sql: Option<String>,
+    /// Peak resident memory of the process, when the system tells.
+    pub peak_memory: Option<u64>,
+}
+
+/// The process's peak resident set size in bytes (Linux `VmHWM`).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// `dbsalvage extract`: returns the report for the summary.
@@ -246,7 +256,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     if let Some(out) = json_out.as_mut() {
         let encoding = TextEncoding::from_name(analysis.info.encoding.as_deref());
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
-            .map_err(|e| retarget(e, out))?;
+            .map_err(|e| locate(retarget(e, out), &analysis.input))?;
     }
     let (since_text, since) = config.since.as_ref().expect("extract always has --since");
     let since_label = format!("{since_text} ({})", time::format_micros(*since));
@@ -334,6 +344,7 @@ pub fn report(analysis: &Analysis, config: &Config, sql: Option<String>) -> Repo
         warnings,
         seconds: analysis.started.elapsed().as_secs_f64(),
         sql,
+        peak_memory: peak_memory(),
     }
 }
 
@@ -559,11 +570,15 @@ pub fn print_plan(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 pub fn print_summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "dbsalvage: {} dump, {} read in {:.2}s, {} table re-reads",
+        "dbsalvage: {} dump, {} read in {:.2}s, {} table re-reads{}",
         report.dialect.name(),
         human_bytes(report.bytes),
         report.seconds,
-        report.rereads
+        report.rereads,
+        report
+            .peak_memory
+            .map(|m| format!(", peak memory {}", human_bytes(m)))
+            .unwrap_or_default()
     )?;
     print_plan(report, out)?;
     if let Some(sql) = &report.sql {

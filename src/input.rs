@@ -114,7 +114,15 @@ impl Input {
     /// also writes the spool, and counts the bytes for `progress`). Can be taken once.
     pub fn first_read(&mut self, progress: &Progress) -> Option<ReadAhead> {
         let (source, spool) = self.first.take()?;
-        Some(ReadAhead::spawn(source, spool, progress.clone()))
+        if self.gzip {
+            // Decompression keeps the reader thread busy; the parser has time to spare, so it
+            // writes the spool.
+            let mut feed = ReadAhead::spawn(source, None, progress.clone());
+            feed.spool = spool;
+            Some(feed)
+        } else {
+            Some(ReadAhead::spawn(source, spool, progress.clone()))
+        }
     }
 
     /// A handle to re-read the decompressed dump from any offset.
@@ -165,6 +173,9 @@ pub struct ReadAhead {
     chunks: Receiver<io::Result<Vec<u8>>>,
     recycle: SyncSender<Vec<u8>>,
     done: bool,
+    /// Written here, on the consuming side, as chunks arrive (when the reading thread is the
+    /// busier one).
+    spool: Option<File>,
 }
 
 impl ReadAhead {
@@ -221,6 +232,7 @@ impl ReadAhead {
             chunks: rx,
             recycle: recycle_tx,
             done: false,
+            spool: None,
         }
     }
 }
@@ -231,7 +243,12 @@ impl ChunkFeed for ReadAhead {
             return Ok(None);
         }
         match self.chunks.recv() {
-            Ok(Ok(chunk)) => Ok(Some((chunk, HEAD_ROOM))),
+            Ok(Ok(chunk)) => {
+                if let Some(spool) = self.spool.as_mut() {
+                    spool.write_all(&chunk[HEAD_ROOM..]).map_err(spool_error)?;
+                }
+                Ok(Some((chunk, HEAD_ROOM)))
+            }
             Ok(Err(e)) => {
                 self.done = true;
                 Err(e)

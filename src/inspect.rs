@@ -108,43 +108,60 @@ fn text(a: &Analysis, config: &Config, out: &mut dyn Write) -> std::io::Result<(
         a.info.encoding.as_deref().unwrap_or("unknown"),
         extract::human_bytes(a.bytes)
     )?;
-    let width = facts
-        .keys()
-        .map(|&t| schema.tables[t].name.to_string().len())
-        .max()
-        .unwrap_or(5)
-        .max(5);
+    struct Line {
+        name: String,
+        rows: u64,
+        created: String,
+        pk: String,
+        out: usize,
+        inc: usize,
+    }
+    let lines: Vec<Line> = facts
+        .iter()
+        .map(|(&t, f)| {
+            let table = &schema.tables[t];
+            let created = match (&f.created, &f.min, &f.max) {
+                (Some(c), Some(min), Some(max)) => format!("{c} ({} .. {})", min.1, max.1),
+                (Some(c), _, _) => c.clone(),
+                (None, _, _) => "-".to_string(),
+            };
+            let pk = table.primary_key.as_ref().map_or_else(
+                || "-".to_string(),
+                |k| {
+                    k.iter()
+                        .map(|&c| table.columns[c].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            );
+            Line {
+                name: table.name.to_string(),
+                rows: f.rows,
+                created,
+                pk,
+                out: schema.outgoing(t).count(),
+                inc: schema.incoming(t).count(),
+            }
+        })
+        .collect();
+    let w = |f: &dyn Fn(&Line) -> usize, title: &str| {
+        lines.iter().map(f).max().unwrap_or(0).max(title.len())
+    };
+    let (wn, wc, wp) = (
+        w(&|l| l.name.len(), "table"),
+        w(&|l| l.created.len(), "created column (min .. max)"),
+        w(&|l| l.pk.len(), "primary key"),
+    );
     writeln!(
         out,
-        "{:<width$}  {:>10}  {:<44}  {:<20}  {:>3}  {:>3}",
-        "table", "rows", "created column (min .. max)", "primary key", "out", "in"
+        "{:<wn$}  {:>10}  {:<wc$}  {:<wp$}  {:>7}  {:>6}",
+        "table", "rows", "created column (min .. max)", "primary key", "FKs out", "FKs in"
     )?;
-    for (&t, f) in &facts {
-        let table = &schema.tables[t];
-        let created = match (&f.created, &f.min, &f.max) {
-            (Some(c), Some(min), Some(max)) => format!("{c} ({} .. {})", min.1, max.1),
-            (Some(c), _, _) => c.clone(),
-            (None, _, _) => "-".to_string(),
-        };
-        let pk = table
-            .primary_key
-            .as_ref()
-            .map(|k| {
-                k.iter()
-                    .map(|&c| table.columns[c].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_else(|| "-".into());
+    for l in &lines {
         writeln!(
             out,
-            "{:<width$}  {:>10}  {:<44}  {:<20}  {:>3}  {:>3}",
-            table.name.to_string(),
-            f.rows,
-            created,
-            pk,
-            schema.outgoing(t).count(),
-            schema.incoming(t).count()
+            "{:<wn$}  {:>10}  {:<wc$}  {:<wp$}  {:>7}  {:>6}",
+            l.name, l.rows, l.created, l.pk, l.out, l.inc
         )?;
     }
     if !schema.foreign_keys.is_empty() {

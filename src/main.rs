@@ -31,9 +31,25 @@ fn run(cli: &Cli) -> Result<(), Error> {
             clap_complete::generate(*shell, &mut Cli::command(), "dbsalvage", &mut stdout.lock());
             Ok(())
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut stdout.lock())
-            .map_err(stdout_io),
+        Command::Man => {
+            // One page: the main command, then a section per subcommand with its options.
+            let cmd = Cli::command();
+            let mut out = stdout.lock();
+            clap_mangen::Man::new(cmd.clone())
+                .render(&mut out)
+                .map_err(stdout_io)?;
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let name = format!("dbsalvage {}", sub.get_name());
+                writeln!(out, ".SH \"{}\"", name.to_uppercase()).map_err(stdout_io)?;
+                let man = clap_mangen::Man::new(sub.clone().bin_name(name));
+                man.render_synopsis_section(&mut out).map_err(stdout_io)?;
+                man.render_description_section(&mut out)
+                    .map_err(stdout_io)?;
+                man.render_options_section(&mut out).map_err(stdout_io)?;
+                man.render_extra_section(&mut out).map_err(stdout_io)?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -214,9 +214,14 @@ fn to_cell(
         ))
     };
     let out = match col.class {
-        // See emit::json: the document `null` travels as the string "null".
+        // See emit::json: a JSON string is the document's exact text.
         TypeClass::Json => match &value {
-            Value::String(s) if s.trim() == "null" => bytes(s)?,
+            Value::String(s) if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() => {
+                bytes(s)?
+            }
+            Value::String(_) => {
+                return wrong("a JSON document, or a string holding one's exact text")
+            }
             _ => bytes(raw.get())?,
         },
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => match &value {
@@ -240,6 +245,9 @@ fn to_cell(
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return wrong("an integer");
             }
+            if text.parse::<i64>().is_err() && text.parse::<u64>().is_err() {
+                return wrong("an integer of at most 64 bits");
+            }
             text.into_bytes()
         }
         TypeClass::Boolean => match value {
@@ -254,7 +262,13 @@ fn to_cell(
                 _ => return wrong("a number"),
             };
             let special = ["NaN", "Infinity", "-Infinity", "infinity", "-infinity"];
-            if !special.contains(&text.as_str()) && text.parse::<f64>().is_err() {
+            let parsed = text.parse::<f64>();
+            let fits = match col.class {
+                // 1e400 parses as infinity: no float column holds it.
+                TypeClass::Float => parsed.is_ok_and(f64::is_finite),
+                _ => parsed.is_ok(),
+            };
+            if !special.contains(&text.as_str()) && !fits {
                 return wrong("a number");
             }
             text.into_bytes()
@@ -270,7 +284,23 @@ fn to_cell(
                 class: col.class,
                 ..*clock
             };
-            clock.read(s.as_bytes())?;
+            let at = clock.read(s.as_bytes())?;
+            if matches!(col.class, TypeClass::Timestamp | TypeClass::Date) {
+                // A zone offset is read the same whatever the naive zone: such a column has
+                // no zone to keep it in (PostgreSQL drops it, MySQL rejects it).
+                let other = CellClock {
+                    naive_zone: crate::time::parse_zone("+01:00").map_err(|e| e.to_string())?,
+                    ..clock
+                };
+                let finite =
+                    matches!(at, crate::time::Instant::At(t) if t != i64::MAX && t != i64::MIN);
+                if finite && other.read(s.as_bytes())? == at {
+                    return wrong("a time without a zone offset");
+                }
+            }
+            if col.class == TypeClass::Date && s.trim_end_matches(" BC").contains([' ', 'T']) {
+                return wrong("a date without a time of day");
+            }
             bytes(s)?
         }
         TypeClass::Text | TypeClass::Other => match &value {
@@ -334,6 +364,7 @@ pub fn run(args: &PatchArgs) -> Result<String> {
     let file = args.json_file.display().to_string();
     let mut store = Store::default();
     let mut kept: Vec<(TableId, Row, usize)> = Vec::new();
+    let mut seen_keys: HashMap<(TableId, String), usize> = HashMap::new();
     for (n, r) in rows.iter().enumerate() {
         let at = || format!("{file}: row {} (table {})", n + 1, r.table);
         let t = *names.get(&r.table).ok_or_else(|| {
@@ -359,14 +390,38 @@ pub fn run(args: &PatchArgs) -> Result<String> {
                     crate::schema::did_you_mean(name, table.columns.iter().map(|c| c.name.clone()))
                 ))
             })?;
-            cells[c] = to_cell(raw, table, c, encoding, &clock)
+            let cell = to_cell(raw, table, c, encoding, &clock)
                 .map_err(|what| Error::Usage(format!("{}, column {name}: {what}", at())))?;
+            let col = &table.columns[c];
+            if cell == Cell::Null && col.not_null && !col.auto_increment && !col.generated {
+                return Err(Error::Usage(format!(
+                    "{}, column {name}: null in a NOT NULL column",
+                    at()
+                )));
+            }
+            cells[c] = cell;
         }
         let reason = reason_of(&schema, t, r);
         let row = Row {
             cells: cells.into_boxed_slice(),
             offset: n as u64,
         };
+        // The same key twice: MySQL's patch would fail on it, PostgreSQL's would keep the first.
+        if let Some(key) = table.conflict_key() {
+            if let Some(k) = json_key(table, &row, key, encoding)? {
+                let k = serde_json::to_string(&k).unwrap_or_default();
+                if let Some(first) = seen_keys.insert((t, k.clone()), n + 1) {
+                    return Err(Error::Usage(format!(
+                        "{}: has the same key as row {first} ({}) = {k}; remove one of them",
+                        at(),
+                        key.iter()
+                            .map(|&c| table.columns[c].name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+        }
         kept.push((t, row.clone(), n));
         store.insert(t, row, reason);
     }

@@ -340,10 +340,22 @@ impl Schema {
             .collect();
         match hits.as_slice() {
             [one] => Ok(*one),
-            [] => Err(Error::Usage(format!(
-                "the dump has no table `{pattern}`{}",
-                did_you_mean(pattern, self.tables.iter().map(|t| t.name.to_string()))
-            ))),
+            [] => {
+                // Compare like with like: a bare name with bare names, a qualified one with
+                // qualified names.
+                let qualified = pattern.contains('.');
+                let names = self.tables.iter().map(|t| {
+                    if qualified {
+                        t.name.to_string()
+                    } else {
+                        t.name.name.clone()
+                    }
+                });
+                Err(Error::Usage(format!(
+                    "the dump has no table `{pattern}`{}",
+                    did_you_mean(pattern, names)
+                )))
+            }
             many => Err(Error::Usage(format!(
                 "`{pattern}` names several tables ({}); qualify it",
                 many.iter()

@@ -217,7 +217,7 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<Instant> {
         return Some(Instant::Never);
     }
     let year = if bc { 1 - year } else { year };
-    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    let days = days_from_civil(year, month, day)?;
     let mut micros_of_day: i64 = 0;
     let mut offset: Option<i64> = None;
     if let Some(rest) = text.strip_prefix(b" ").or_else(|| text.strip_prefix(b"T")) {
@@ -254,13 +254,38 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<Instant> {
     } else if !text.is_empty() {
         return None;
     }
-    let naive_micros = date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_micros() + micros_of_day;
+    let naive_micros = days
+        .checked_mul(86_400_000_000)?
+        .checked_add(micros_of_day)?;
     let utc = match (offset, clock.class) {
         (Some(off), _) => naive_micros - off * 1_000_000,
         (None, TypeClass::TimestampSession) => local(naive_micros, &clock.session_zone)?,
         (None, _) => local(naive_micros, &clock.naive_zone)?,
     };
     Some(Instant::At(utc))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`),
+/// `None` for a date that does not exist. Runs for every created value: no calendar library.
+fn days_from_civil(year: i32, month: u32, day: u32) -> Option<i64> {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > month_days {
+        return None;
+    }
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 fn local(naive_micros: i64, zone: &Zone) -> Option<i64> {
@@ -400,6 +425,29 @@ mod tests {
             ny.read(b"2024-07-01 08:00:00"),
             Ok(Instant::At(at("2024-07-01T12:00:00Z")))
         );
+    }
+
+    #[test]
+    fn civil_days_match_chrono() {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2024, 12, 31),
+            (1, 1, 1),
+            (-43, 3, 15),
+            (262000, 12, 31),
+            (1900, 3, 1),
+        ] {
+            let want = NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+                .num_days();
+            assert_eq!(days_from_civil(y, m, d), Some(want), "{y}-{m}-{d}");
+        }
+        assert_eq!(days_from_civil(2023, 2, 29), None);
+        assert_eq!(days_from_civil(1900, 2, 29), None);
+        assert_eq!(days_from_civil(2024, 4, 31), None);
+        assert_eq!(days_from_civil(2024, 13, 1), None);
     }
 
     #[test]

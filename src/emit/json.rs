@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Values: integers as JSON numbers, booleans as `true`/`false`, NULL as `null`, json/jsonb
-//! embedded verbatim (a document that is just `null` is written as the string `"null"`, so it
-//! stays apart from SQL NULL), binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
+//! embedded verbatim when that keeps the exact text — otherwise (a document that is a string or
+//! `null`, has whitespace around it, or spans lines in JSON lines) as a JSON string holding the
+//! document's exact text, so `dbsalvage patch` restores it byte for byte —, binary values (bytea, BLOB, BIT, GEOMETRY) as `"\x"` +
 //! lower-case hex of the raw bytes, everything else (numeric, floats, times, text...) as the
 //! string the server printed, so nothing is rounded. Columns the dump does not carry (generated
 //! columns pg_dump leaves out) are absent from `"data"`. The array is streamed: memory does not
@@ -71,6 +72,23 @@ pub fn app_and_model(name: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// A text value as a string, or an error naming its table and column.
+fn decode_text(
+    table: &Table,
+    column: usize,
+    bytes: &[u8],
+    encoding: TextEncoding,
+) -> Result<String> {
+    encoding.decode(bytes).ok_or_else(|| {
+        Error::Schema(format!(
+            "table {}, column {}: value is not valid {encoding:?} text: `{}`",
+            table.name,
+            table.columns[column].name,
+            crate::error::excerpt(bytes, 60)
+        ))
+    })
+}
+
 /// Converts one cell to JSON according to its column; `None` for a cell the dump lacks.
 ///
 /// # Errors
@@ -87,16 +105,7 @@ pub fn cell_value(
         Cell::Null => return Ok(Some(Value::Null)),
         Cell::Value(v) => v,
     };
-    let text = || {
-        encoding.decode(bytes).ok_or_else(|| {
-            Error::Schema(format!(
-                "table {}, column {}: value is not valid {encoding:?} text: `{}`",
-                table.name,
-                col.name,
-                crate::error::excerpt(bytes, 60)
-            ))
-        })
-    };
+    let text = || decode_text(table, column, bytes, encoding);
     let value = match col.class {
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => Value::String(hex(bytes)),
         TypeClass::Integer => {
@@ -137,6 +146,14 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *out, s);
 }
 
+/// A value that cannot be written is the dump's fault: say which row, by its position.
+fn at_row(e: Error, offset: u64) -> Error {
+    match e {
+        Error::Schema(what) => Error::data(offset, what),
+        other => other,
+    }
+}
+
 /// Writes one cell as JSON (see the module doc for the mapping). json/jsonb values are
 /// embedded verbatim (whitespace and key order kept, so `dbsalvage patch` restores the exact
 /// text) unless `compact` (JSON lines, where a value must not span lines).
@@ -152,16 +169,7 @@ fn write_cell(
     compact: bool,
 ) -> Result<()> {
     let col = &table.columns[column];
-    let text = || {
-        encoding.decode(bytes).ok_or_else(|| {
-            Error::Schema(format!(
-                "table {}, column {}: value is not valid {encoding:?} text: `{}`",
-                table.name,
-                col.name,
-                crate::error::excerpt(bytes, 60)
-            ))
-        })
-    };
+    let text = || decode_text(table, column, bytes, encoding);
     match col.class {
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => {
             const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -178,18 +186,16 @@ fn write_cell(
         TypeClass::Boolean if bytes == b"f" || bytes == b"false" => out.extend_from_slice(b"false"),
         TypeClass::Json => {
             let t = text()?;
-            if t.trim() == "null" {
-                // The JSON document `null` is not SQL NULL: written as the string "null".
-                write_str(out, &t);
-            } else if compact {
-                match serde_json::from_str::<Value>(&t) {
-                    Ok(v) => {
-                        let _ = serde_json::to_writer(&mut *out, &v);
-                    }
-                    Err(_) => write_str(out, &t),
-                }
-            } else if serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok() {
-                out.extend_from_slice(t.trim().as_bytes());
+            // Embedded when that keeps the exact text: not a string document, not `null` (SQL
+            // NULL is `null`), no whitespace around it, on one line for JSON lines. Anything
+            // else travels as a JSON string holding the exact text (`patch` takes it verbatim).
+            let embed = t == t.trim()
+                && !t.starts_with('"')
+                && t != "null"
+                && !(compact && t.contains(['\n', '\r']))
+                && serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok();
+            if embed {
+                out.extend_from_slice(t.as_bytes());
             } else {
                 write_str(out, &t);
             }
@@ -256,7 +262,8 @@ pub fn write(
                         }
                         buf.extend_from_slice(&column_names[c]);
                         match &sr.row.cells[c] {
-                            Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, true)?,
+                            Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, true)
+                                .map_err(|e| at_row(e, sr.row.offset))?,
                             _ => buf.extend_from_slice(b"null"),
                         }
                     }
@@ -285,7 +292,8 @@ pub fn write(
                 first_cell = false;
                 buf.extend_from_slice(&column_names[c]);
                 match cell {
-                    Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, lines)?,
+                    Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, lines)
+                        .map_err(|e| at_row(e, sr.row.offset))?,
                     _ => buf.extend_from_slice(b"null"),
                 }
             }

@@ -38,6 +38,21 @@ impl OutputFile {
         if path.is_dir() {
             return Err(fail(io::Error::other("it is a directory")));
         }
+        // A device or pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written in place: renaming a
+        // temporary file over it would replace the device.
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(fail)?;
+                return Ok(OutputFile {
+                    path: path.to_path_buf(),
+                    temp: None,
+                    writer: Some(BufWriter::with_capacity(1 << 20, Box::new(file))),
+                });
+            }
+        }
         if !dir.is_dir() {
             return Err(fail(io::Error::new(
                 io::ErrorKind::NotFound,
@@ -141,6 +156,14 @@ mod tests {
         out.writer().write_all(b"half").unwrap();
         drop(out);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn devices_are_written_in_place() {
+        let out = OutputFile::create(Path::new("/dev/null")).unwrap();
+        out.commit().unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(!meta.is_file(), "/dev/null must stay a device");
     }
 
     #[test]

@@ -11,7 +11,14 @@
 //!   `SET NAMES` and `SET TIME_ZONE` update the context; everything else is counted and skipped.
 //!
 //! Consecutive INSERTs of one table with the same column list form one [`Segment`], re-read by
-//! [`DumpReader::rescan`] with the same row offsets (the offset of a tuple's `(`).
+//! [`DumpReader::rescan`] with the same row offsets (the offset of a tuple's `(`). A segment
+//! read under a `DELIMITER` other than `;` has its delimiter kept by the reader (by segment
+//! start), since [`Segment`] has no field for it.
+//!
+//! Cells are the values' text with escapes decoded; hex (`0x…`, `X'…'`), bit (`b'…'`) and
+//! `_binary '…'` literals become their raw bytes, so a BLOB, BIT or GEOMETRY value reads the
+//! same with or without `--hex-blob`. Foreign keys to tables the dump does not hold (another
+//! database) are dropped with a warning rather than failing the schema.
 //!
 //! The patch writer for the `mysql` client is in [`patch`].
 
@@ -212,9 +219,9 @@ impl Scan<'_> {
                 continue;
             }
             self.last_insert = None;
-            let delim = self.delim.clone();
+            let delim = &self.delim;
             let (body, next) = look(input, &mut eof, |w, eof| {
-                lexer::statement_end(w, &delim, eof)
+                lexer::statement_end(w, delim, eof)
             })?;
             let start = input.offset();
             let stmt = &input.window()[..body];

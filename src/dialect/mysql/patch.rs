@@ -705,9 +705,7 @@ mod tests {
                 },
             ],
             unordered_fks: if cycle { vec![0] } else { vec![] },
-            dangling: vec![],
-            excluded: vec![],
-            rereads: 0,
+            ..Selection::default()
         };
         (schema, selection)
     }

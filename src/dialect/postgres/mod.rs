@@ -100,6 +100,8 @@ impl DumpReader for PostgresReader {
                 let line = input.window()[..len].to_vec();
                 input.consume(len + usize::from(nl));
                 scan.meta_command(&line);
+                // A re-read of a run of INSERTs reads SQL only: a psql line ends the run.
+                scan.open_insert = None;
                 continue;
             }
             let start = input.offset();
@@ -1076,28 +1078,22 @@ impl RowAccess for CopyRow<'_, '_> {
         }
         let binary = rows.table.columns[col].class == TypeClass::Binary;
         let escaped = memchr::memchr(b'\\', raw).is_some();
+        let (table, offset) = (rows.table, self.offset);
+        let bad = |what: &str| {
+            Error::data(
+                offset,
+                format!(
+                    "table {}, column {}: {what}",
+                    table.name, table.columns[col].name
+                ),
+            )
+        };
         if escaped {
-            copy::decode_field(raw, &mut rows.scratch).map_err(|what| {
-                Error::data(
-                    self.offset,
-                    format!(
-                        "table {}, column {}: {what}",
-                        rows.table.name, rows.table.columns[col].name
-                    ),
-                )
-            })?;
+            copy::decode_field(raw, &mut rows.scratch).map_err(bad)?;
         }
         if binary {
             let text: &[u8] = if escaped { &rows.scratch } else { raw };
-            copy::decode_bytea(text, &mut rows.bytes).map_err(|what| {
-                Error::data(
-                    self.offset,
-                    format!(
-                        "table {}, column {}: {what}",
-                        rows.table.name, rows.table.columns[col].name
-                    ),
-                )
-            })?;
+            copy::decode_bytea(text, &mut rows.bytes).map_err(bad)?;
             return Ok(CellRef::Value(&rows.bytes));
         }
         Ok(CellRef::Value(if escaped { &rows.scratch } else { raw }))
@@ -1313,6 +1309,13 @@ mod tests {
                 "chunk {chunk}"
             );
         }
+    }
+
+    #[test]
+    fn a_psql_line_between_inserts_ends_their_segment() {
+        let dump = b"CREATE TABLE public.t (id integer);\nINSERT INTO public.t VALUES (1);\n\\restrict abc\nINSERT INTO public.t VALUES (2);\n";
+        let rows = every_path(&make, dump);
+        assert_eq!(rows.len(), 2, "{rows:?}");
     }
 
     #[test]
