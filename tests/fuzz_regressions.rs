@@ -17,6 +17,7 @@ use dbsalvage::dialect::postgres::PostgresReader;
 
 /// Inputs whose bug is not fixed yet.
 const OPEN: &[&str] = &[
+    "extract-duplicate-key",
     "extract-type-mismatch",
     "mysql_scan-sandbox-prefix",
     "mysql_scan-sandbox-prefix-dump",
@@ -100,6 +101,15 @@ fn open_inputs_exist() {
     for name in OPEN {
         assert!(dir().join(name).is_file(), "{name} is missing");
     }
+}
+
+/// Two rows of a table with the same primary key, both created after `--since`: `extract`
+/// selects both and writes them, and `patch` then refuses its JSON ("has the same key as row
+/// 1 (id) = [1]"). Open: `extract` must refuse a selection with a duplicate key (exit 2).
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (two rows with one key)"]
+fn extract_duplicate_key() {
+    replay("extract-duplicate-key");
 }
 
 /// A COPY value that does not fit its column's type (`x` in an `integer` column): `extract`
