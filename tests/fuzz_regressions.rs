@@ -35,10 +35,7 @@ fn dir() -> PathBuf {
 fn replay(name: &str) {
     let path = dir().join(name);
     let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let target = name
-        .split_once('-')
-        .map_or(name, |(t, _)| t)
-        .to_string();
+    let target = name.split_once('-').map_or(name, |(t, _)| t).to_string();
     let (tx, rx) = mpsc::channel();
     let name_owned = name.to_string();
     let worker = std::thread::spawn(move || {
@@ -121,7 +118,6 @@ fn extract_duplicate_key() {
 fn extract_type_mismatch() {
     replay("extract-type-mismatch");
 }
-
 
 /// The MariaDB sandbox line (`/*!999999\\-` or `/*M!999999\\-`) cut by the end of the window:
 /// `skip_between_statements` does not ask for more bytes, so the line is read as an executable

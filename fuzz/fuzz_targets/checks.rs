@@ -47,7 +47,11 @@ fn cuts(len: usize, all_below: usize, count: usize) -> Vec<usize> {
 fn check_shape(buf: &[u8], end: StatementEnd) {
     match end {
         StatementEnd::At(i) => {
-            assert!(i < buf.len(), "terminator {i} beyond the buffer ({})", buf.len());
+            assert!(
+                i < buf.len(),
+                "terminator {i} beyond the buffer ({})",
+                buf.len()
+            );
             assert_eq!(buf[i], b';', "terminator at {i} is not a `;`");
         }
         StatementEnd::Incomplete { since, .. } => assert!(
@@ -155,7 +159,10 @@ pub fn check_pg_copy(data: &[u8]) {
         let raw = &data[s..e];
         let _ = is_null(raw);
         if decode_field(raw, &mut out).is_ok() {
-            assert!(out.len() <= raw.len(), "decoding a COPY field made it longer");
+            assert!(
+                out.len() <= raw.len(),
+                "decoding a COPY field made it longer"
+            );
             let _ = decode_bytea(&out, &mut bytes);
         }
     }
@@ -176,14 +183,20 @@ fn my_tuple(buf: &[u8]) {
     let mut fields = Vec::new();
     let mut exec = 0;
     let whole = scan_tuple(buf, 0, &mut exec, true, &mut fields);
-    assert!(!matches!(whole, Ok(Lex::More)), "scan_tuple asks for more at eof");
+    assert!(
+        !matches!(whole, Ok(Lex::More)),
+        "scan_tuple asks for more at eof"
+    );
     let whole_fields = fields.clone();
     let whole_exec = exec;
     if let Ok(Lex::Done(end)) = whole {
         assert!(end <= buf.len(), "tuple end {end} beyond the buffer");
         let mut scratch = Vec::new();
         for f in &whole_fields {
-            assert!(f.start <= f.end && f.end <= end, "field {f:?} outside the tuple");
+            assert!(
+                f.start <= f.end && f.end <= end,
+                "field {f:?} outside the tuple"
+            );
             let _ = decode(buf, f, &mut scratch);
         }
     }
@@ -198,7 +211,10 @@ fn my_tuple(buf: &[u8]) {
                 assert_eq!(exec, whole_exec, "exec differs for a prefix of {p}");
             }
             (Err(a), Err(b)) => {
-                assert_eq!(a.at, b.at, "error moves for a prefix of {p}: {a:?} vs {b:?}")
+                assert_eq!(
+                    a.at, b.at,
+                    "error moves for a prefix of {p}: {a:?} vs {b:?}"
+                )
             }
             _ => panic!("tuple: prefix of {p} gives {part:?}, the whole {whole:?}"),
         }
@@ -207,7 +223,10 @@ fn my_tuple(buf: &[u8]) {
 
 fn my_head(buf: &[u8]) {
     let whole = insert_head(buf, true);
-    assert!(!matches!(whole, Ok(Lex::More)), "insert_head asks for more at eof");
+    assert!(
+        !matches!(whole, Ok(Lex::More)),
+        "insert_head asks for more at eof"
+    );
     if let Ok(Lex::Done(Some(h))) = &whole {
         assert!(h.values_end <= buf.len(), "VALUES ends beyond the buffer");
     }
@@ -224,11 +243,20 @@ fn my_head(buf: &[u8]) {
 
 fn my_statement(buf: &[u8], delim: &[u8]) {
     let whole = mylex::statement_end(buf, delim, true);
-    assert!(!matches!(whole, Ok(Lex::More)), "statement_end asks for more at eof");
+    assert!(
+        !matches!(whole, Ok(Lex::More)),
+        "statement_end asks for more at eof"
+    );
     if let Ok(Lex::Done((body, next))) = whole {
-        assert!(body <= next && next <= buf.len(), "statement end beyond the buffer");
+        assert!(
+            body <= next && next <= buf.len(),
+            "statement end beyond the buffer"
+        );
         let text = mylex::normalize(&buf[..body]);
-        assert!(text.is_ok(), "normalize fails on a delimited statement: {text:?}");
+        assert!(
+            text.is_ok(),
+            "normalize fails on a delimited statement: {text:?}"
+        );
         let _ = Tokens::new(&buf[..body], 0, true).collect_all();
     }
     for p in cuts(buf.len(), 48, 24) {
@@ -337,7 +365,9 @@ pub fn scan(reader: &mut dyn DumpReader, dump: &[u8], min_read: Option<usize>) -
         Some(n) => (&mut single, n),
     };
     let mut stream = ByteStream::with_min_read(raw, 0, n);
-    let result = reader.scan(&mut stream, &mut sink).map_err(|e| e.to_string());
+    let result = reader
+        .scan(&mut stream, &mut sink)
+        .map_err(|e| e.to_string());
     Outcome {
         result,
         lines: sink.lines,
@@ -381,7 +411,10 @@ pub fn every_path(make: &dyn Fn() -> Box<dyn DumpReader>, dump: &[u8]) {
     );
     match (&whole.result, &tiny.result) {
         (Ok(a), Ok(b)) => {
-            assert_eq!(a.segments, b.segments, "segments differ with one-byte refills");
+            assert_eq!(
+                a.segments, b.segments,
+                "segments differ with one-byte refills"
+            );
             assert_eq!(
                 a.info.complete, b.info.complete,
                 "end marker seen differently with one-byte refills"
