@@ -17,6 +17,7 @@ use dbsalvage::dialect::postgres::PostgresReader;
 
 /// Inputs whose bug is not fixed yet.
 const OPEN: &[&str] = &[
+    "extract-date-with-time",
     "extract-duplicate-key",
     "extract-type-mismatch",
     "mysql_scan-sandbox-prefix",
@@ -107,6 +108,16 @@ fn open_inputs_exist() {
 #[ignore = "open: extract writes a JSON that patch refuses (two rows with one key)"]
 fn extract_duplicate_key() {
     replay("extract-duplicate-key");
+}
+
+/// A value with a time of day in a `date` column (the created column here): `extract` reads it
+/// and writes it as it is, and `patch` refuses the JSON ("expected a date without a time of day
+/// for a DATE column"). The same bug as `extract_type_mismatch`, found by the extract target in
+/// its strict form with the other fixes applied.
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (a time of day in a date column)"]
+fn extract_date_with_time() {
+    replay("extract-date-with-time");
 }
 
 /// A COPY value that does not fit its column's type (`x` in an `integer` column): `extract`
