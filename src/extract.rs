@@ -253,6 +253,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         .as_ref()
         .expect("extract always has --since");
     let schema = &analysis.schema;
+    check_unique_keys(schema, selection).map_err(|e| locate(e, &analysis.input))?;
     if let Some(out) = json_out.as_mut() {
         let encoding = TextEncoding::from_name(analysis.info.encoding.as_deref());
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
@@ -346,6 +347,38 @@ pub fn report(analysis: &Analysis, config: &Config, sql: Option<String>) -> Repo
         sql,
         peak_memory: peak_memory(),
     }
+}
+
+/// Two selected rows with the same primary (or conflict) key cannot both be restored: the dump
+/// is inconsistent (its keys are only checked when a restore adds the constraint), and saying
+/// so beats a patch that fails or a JSON that `patch` refuses.
+fn check_unique_keys(schema: &Schema, selection: &Selection) -> Result<()> {
+    for st in &selection.tables {
+        let table = &schema.tables[st.table];
+        let Some(key) = table.conflict_key() else {
+            continue;
+        };
+        let mut seen: rustc_hash::FxHashMap<crate::row::Key, u64> = Default::default();
+        for r in &st.rows {
+            if let Some(k) = crate::row::Key::of_row(&r.row, key) {
+                if let Some(first) = seen.insert(k, r.row.offset) {
+                    let (a, b) = (first.min(r.row.offset), first.max(r.row.offset));
+                    return Err(Error::data(
+                        b,
+                        format!(
+                            "table {} holds two rows with the same key ({}), at bytes {a} and {b}: the dump is inconsistent",
+                            table.name,
+                            key.iter()
+                                .map(|&c| table.columns[c].name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Write errors of the JSON/patch writers name the output file.
@@ -481,6 +514,10 @@ impl TableReader for SegmentReader<'_> {
             if backwards && self.reader.rescan_backwards(file, schema, seg, sink)? {
                 continue;
             }
+            if backwards && seg.format == crate::dialect::SegmentFormat::Insert {
+                insert_run_backwards(self.reader, file, schema, seg, sink)?;
+                continue;
+            }
             // Read ahead on another thread: the copy out of the page cache overlaps parsing.
             let mut own = file
                 .try_clone()
@@ -511,6 +548,114 @@ impl TableReader for SegmentReader<'_> {
 
     fn has_rows(&self, _schema: &Schema, table: TableId) -> bool {
         !self.by_table[table].is_empty()
+    }
+}
+
+/// Reads a run of INSERT statements last row first: stretch by stretch from its resume points
+/// (about a MiB each), each stretch read forwards and its rows handed over in reverse.
+fn insert_run_backwards(
+    reader: &dyn DumpReader,
+    file: &mut std::fs::File,
+    schema: &Schema,
+    seg: &Segment,
+    sink: &mut dyn RowSink,
+) -> Result<()> {
+    let mut bounds: Vec<u64> = std::iter::once(seg.start)
+        .chain(seg.resume_points.iter().copied())
+        .collect();
+    bounds.push(seg.end);
+    for w in bounds.windows(2).rev() {
+        let stretch = Segment {
+            start: w[0],
+            end: w[1],
+            ..seg.clone()
+        };
+        file.seek(SeekFrom::Start(stretch.start))
+            .map_err(|e| Error::io("re-reading the dump", e))?;
+        let mut limited = (&mut *file).take(stretch.end - stretch.start);
+        let raw: &mut dyn Read = &mut limited;
+        let mut stream = ByteStream::new(raw, stretch.start);
+        let mut kept = KeptRows::default();
+        reader.rescan(&mut stream, schema, &stretch, &mut kept)?;
+        kept.replay(&schema.tables, sink)?;
+    }
+    Ok(())
+}
+
+/// Keeps every row it is given (a stretch of a re-read, to hand over in reverse), all cells in
+/// one buffer: no allocation per row.
+#[derive(Default)]
+struct KeptRows {
+    bytes: Vec<u8>,
+    /// Per cell: `None` absent, `Some(None)` NULL, `Some(Some(range))` a value in `bytes`.
+    cells: Vec<Option<Option<(usize, usize)>>>,
+    /// Per row: table, offset, first cell.
+    rows: Vec<(TableId, u64, usize)>,
+}
+
+impl KeptRows {
+    fn replay(&self, tables: &[crate::schema::Table], sink: &mut dyn RowSink) -> Result<()> {
+        for (i, &(table, offset, first)) in self.rows.iter().enumerate().rev() {
+            let last = self.rows.get(i + 1).map_or(self.cells.len(), |r| r.2);
+            let mut row = KeptRow {
+                kept: self,
+                cells: &self.cells[first..last],
+                offset,
+            };
+            sink.row(tables, table, &mut row)?;
+        }
+        Ok(())
+    }
+}
+
+impl RowSink for KeptRows {
+    fn wants(&mut self, _: &[crate::schema::Table], _: TableId) -> bool {
+        true
+    }
+
+    fn row(
+        &mut self,
+        tables: &[crate::schema::Table],
+        table: TableId,
+        row: &mut dyn crate::row::RowAccess,
+    ) -> Result<()> {
+        self.rows.push((table, row.offset(), self.cells.len()));
+        for c in 0..tables[table].columns.len() {
+            let cell = match row.cell(c)? {
+                crate::row::CellRef::Absent => None,
+                crate::row::CellRef::Null => Some(None),
+                crate::row::CellRef::Value(v) => {
+                    let start = self.bytes.len();
+                    self.bytes.extend_from_slice(v);
+                    Some(Some((start, v.len())))
+                }
+            };
+            self.cells.push(cell);
+        }
+        Ok(())
+    }
+}
+
+/// A kept row seen through [`crate::row::RowAccess`].
+struct KeptRow<'k> {
+    kept: &'k KeptRows,
+    cells: &'k [Option<Option<(usize, usize)>>],
+    offset: u64,
+}
+
+impl crate::row::RowAccess for KeptRow<'_> {
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn cell(&mut self, col: usize) -> Result<crate::row::CellRef<'_>> {
+        Ok(match self.cells.get(col) {
+            Some(Some(Some((start, len)))) => {
+                crate::row::CellRef::Value(&self.kept.bytes[*start..start + len])
+            }
+            Some(Some(None)) => crate::row::CellRef::Null,
+            _ => crate::row::CellRef::Absent,
+        })
     }
 }
 
@@ -604,5 +749,38 @@ pub fn human_bytes(n: u64) -> String {
         format!("{n} bytes")
     } else {
         format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialect::testutil::{scan_with, RecordingSink};
+
+    #[test]
+    fn insert_runs_read_backwards_stretch_by_stretch() {
+        let mut dump = String::from("CREATE TABLE public.c (id integer, parent_id integer);\n");
+        for i in 0..40 {
+            dump.push_str(&format!("INSERT INTO public.c VALUES ({i}, {});\n", i / 2));
+        }
+        let make = || -> Box<dyn DumpReader> { DialectKind::Postgres.reader() };
+        let (reader, scan, forwards) = scan_with(&make, dump.as_bytes(), None, false).unwrap();
+        assert_eq!(scan.segments.len(), 1);
+        let mut seg = scan.segments[0].clone();
+        // Resume points at every statement: many stretches.
+        let bytes = dump.as_bytes();
+        seg.resume_points = memchr::memchr_iter(b'\n', bytes)
+            .map(|p| p as u64 + 1)
+            .filter(|&p| p > seg.start && p < seg.end)
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sql");
+        std::fs::write(&path, bytes).unwrap();
+        let mut file = std::fs::File::open(&path).unwrap();
+        let mut sink = RecordingSink::default();
+        insert_run_backwards(reader.as_ref(), &mut file, &scan.schema, &seg, &mut sink).unwrap();
+        let mut backwards = sink.lines;
+        backwards.reverse();
+        assert_eq!(backwards, forwards);
     }
 }

@@ -180,6 +180,14 @@ impl CellClock {
     /// # Errors
     /// Text that is no timestamp; the message says what was found.
     pub fn read(&self, text: &[u8]) -> std::result::Result<Instant, String> {
+        self.read_with_offset(text).map(|(instant, _)| instant)
+    }
+
+    /// Like [`CellClock::read`], and whether the text carried its own zone offset.
+    ///
+    /// # Errors
+    /// As [`CellClock::read`].
+    pub fn read_with_offset(&self, text: &[u8]) -> std::result::Result<(Instant, bool), String> {
         parse_cell(text, self).ok_or_else(|| {
             format!(
                 "`{}` is not a {} value",
@@ -193,10 +201,10 @@ impl CellClock {
     }
 }
 
-fn parse_cell(text: &[u8], clock: &CellClock) -> Option<Instant> {
+fn parse_cell(text: &[u8], clock: &CellClock) -> Option<(Instant, bool)> {
     match text {
-        b"infinity" => return Some(Instant::At(i64::MAX)),
-        b"-infinity" => return Some(Instant::At(i64::MIN)),
+        b"infinity" => return Some((Instant::At(i64::MAX), false)),
+        b"-infinity" => return Some((Instant::At(i64::MIN), false)),
         _ => {}
     }
     let (mut text, bc) = match text.strip_suffix(b" BC") {
@@ -214,7 +222,7 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<Instant> {
     text = &text[year_len + 6..];
     if year == 0 && month == 0 && day == 0 {
         // MySQL zero date ('0000-00-00 00:00:00'): no point in time.
-        return Some(Instant::Never);
+        return Some((Instant::Never, false));
     }
     let year = if bc { 1 - year } else { year };
     let days = days_from_civil(year, month, day)?;
@@ -262,7 +270,7 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<Instant> {
         (None, TypeClass::TimestampSession) => local(naive_micros, &clock.session_zone)?,
         (None, _) => local(naive_micros, &clock.naive_zone)?,
     };
-    Some(Instant::At(utc))
+    Some((Instant::At(utc), offset.is_some()))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`),

@@ -16,13 +16,7 @@ use dbsalvage::dialect::mysql::MysqlReader;
 use dbsalvage::dialect::postgres::PostgresReader;
 
 /// Inputs whose bug is not fixed yet.
-const OPEN: &[&str] = &[
-    "extract-date-with-time",
-    "extract-duplicate-key",
-    "extract-type-mismatch",
-    "mysql_scan-sandbox-prefix",
-    "mysql_scan-sandbox-prefix-dump",
-];
+const OPEN: &[&str] = &[];
 
 /// How long one input may take (the fuzzers' per-input timeout is 10 s in release builds).
 const LIMIT: Duration = Duration::from_secs(60);
@@ -105,19 +99,8 @@ fn open_inputs_exist() {
 /// selects both and writes them, and `patch` then refuses its JSON ("has the same key as row
 /// 1 (id) = [1]"). Open: `extract` must refuse a selection with a duplicate key (exit 2).
 #[test]
-#[ignore = "open: extract writes a JSON that patch refuses (two rows with one key)"]
 fn extract_duplicate_key() {
     replay("extract-duplicate-key");
-}
-
-/// A value with a time of day in a `date` column (the created column here): `extract` reads it
-/// and writes it as it is, and `patch` refuses the JSON ("expected a date without a time of day
-/// for a DATE column"). The same bug as `extract_type_mismatch`, found by the extract target in
-/// its strict form with the other fixes applied.
-#[test]
-#[ignore = "open: extract writes a JSON that patch refuses (a time of day in a date column)"]
-fn extract_date_with_time() {
-    replay("extract-date-with-time");
 }
 
 /// A COPY value that does not fit its column's type (`x` in an `integer` column): `extract`
@@ -125,7 +108,6 @@ fn extract_date_with_time() {
 /// for a INTEGER column, found \"x\""). Open: `extract` must refuse the value (exit 2) as
 /// `patch` does.
 #[test]
-#[ignore = "open: extract writes a JSON that patch refuses (value not of its column's type)"]
 fn extract_type_mismatch() {
     replay("extract-type-mismatch");
 }
@@ -135,7 +117,6 @@ fn extract_type_mismatch() {
 /// comment starting a statement when the window is small, and skipped when it is whole — the
 /// two reads disagree (here: "unterminated comment" read whole, Ok through one-byte refills).
 #[test]
-#[ignore = "open: a window ending inside the sandbox line's opener changes how the dump is read"]
 fn mysql_scan_sandbox_prefix() {
     replay("mysql_scan-sandbox-prefix");
 }
@@ -143,7 +124,6 @@ fn mysql_scan_sandbox_prefix() {
 /// The same in a MariaDB sample dump whose CREATE TABLE the fuzzer damaged: read whole it is an
 /// error ("unterminated column list"), through one-byte refills the scan succeeds.
 #[test]
-#[ignore = "open: a window ending inside the sandbox line's opener changes how the dump is read"]
 fn mysql_scan_sandbox_prefix_dump() {
     replay("mysql_scan-sandbox-prefix-dump");
 }

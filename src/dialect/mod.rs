@@ -131,6 +131,23 @@ pub struct Segment {
     pub format: SegmentFormat,
     /// For each field of a row in this segment, the table column it fills.
     pub columns: Vec<usize>,
+    /// Offsets, after `start`, where a statement of a run of INSERTs starts, about every
+    /// [`RESUME_SPACING`] bytes: a run can be read backwards one stretch at a time from them.
+    pub resume_points: Vec<u64>,
+}
+
+/// The least distance between two [`Segment::resume_points`].
+pub const RESUME_SPACING: u64 = 1 << 20;
+
+impl Segment {
+    /// Extends a run of INSERT statements with the statement `[stmt_start, end)`.
+    pub fn extend(&mut self, stmt_start: u64, end: u64) {
+        let last = self.resume_points.last().copied().unwrap_or(self.start);
+        if stmt_start >= last + RESUME_SPACING {
+            self.resume_points.push(stmt_start);
+        }
+        self.end = end;
+    }
 }
 
 /// How a segment's rows are written.

@@ -182,6 +182,16 @@ fn write_cell(
             out.push(b'"');
         }
         TypeClass::Integer if is_json_integer(bytes) => out.extend_from_slice(bytes),
+        // A dump's integer column only prints integers: anything else is a corrupt dump (and
+        // `dbsalvage patch` would refuse it).
+        TypeClass::Integer => {
+            return Err(Error::Schema(format!(
+                "table {}, column {}: `{}` is not an integer",
+                table.name,
+                col.name,
+                crate::error::excerpt(bytes, 60)
+            )))
+        }
         TypeClass::Boolean if bytes == b"t" || bytes == b"true" => out.extend_from_slice(b"true"),
         TypeClass::Boolean if bytes == b"f" || bytes == b"false" => out.extend_from_slice(b"false"),
         TypeClass::Json => {

@@ -217,7 +217,16 @@ pub fn skip_between_statements(
             return Ok(if eof { Lex::Done(i) } else { Lex::More });
         }
         let rest = &buf[i..];
-        if rest.starts_with(b"/*M!999999\\-") || rest.starts_with(b"/*!999999\\-") {
+        const SANDBOX: [&[u8]; 2] = [b"/*M!999999\\-", b"/*!999999\\-"];
+        // The window may end inside the opener: decide only once it is whole.
+        if !eof
+            && SANDBOX
+                .iter()
+                .any(|s| rest.len() < s.len() && s.starts_with(rest))
+        {
+            return Ok(Lex::More);
+        }
+        if SANDBOX.iter().any(|s| rest.starts_with(s)) {
             match memchr::memmem::find(rest, b"*/") {
                 Some(k) => {
                     i += k + 2;

@@ -357,7 +357,11 @@ impl Scan<'_> {
         };
         match self.last_insert {
             Some(i) if self.segments[i].table == t && self.segments[i].columns == columns => {
-                self.segments[i].end = end;
+                // A stretch re-read from this statement needs its delimiter too.
+                if self.delim != b";" {
+                    self.delimiters.insert(start, self.delim.clone());
+                }
+                self.segments[i].extend(start, end);
             }
             _ => {
                 if self.delim != b";" {
@@ -369,6 +373,7 @@ impl Scan<'_> {
                     end,
                     format: SegmentFormat::Insert,
                     columns,
+                    resume_points: Vec::new(),
                 });
                 self.last_insert = Some(self.segments.len() - 1);
             }

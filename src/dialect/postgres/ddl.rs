@@ -114,17 +114,15 @@ pub fn classify(type_name: &str) -> TypeClass {
 /// Cuts clauses sqlparser does not need to see (`PARTITION BY …`, `WITH (…)`, `USING …`,
 /// `INHERITS (…)`, `TABLESPACE …`) after the column list.
 fn strip_table_suffix(sql: &str) -> &str {
-    // The column list ends at the parenthesis matching the first one.
+    // The column list is the first parenthesis outside quotes (a quoted table name may hold
+    // one); it ends at its match.
     let bytes = sql.as_bytes();
-    let Some(open) = memchr::memchr(b'(', bytes) else {
-        return sql;
-    };
     let mut depth = 0i32;
-    let mut i = open;
+    let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'(' => depth += 1,
-            b')' => {
+            b')' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
                     return &sql[..=i];
@@ -137,10 +135,21 @@ fn strip_table_suffix(sql: &str) -> &str {
                 }
                 None => return sql,
             },
-            b'"' => match memchr::memchr(b'"', &bytes[i + 1..]) {
-                Some(p) => i += p + 1,
-                None => return sql,
-            },
+            b'"' => {
+                // `""` inside a quoted identifier is a quote, not its end.
+                let mut j = i + 1;
+                loop {
+                    match memchr::memchr(b'"', &bytes[j..]) {
+                        Some(p) if bytes.get(j + p + 1) == Some(&b'"') => j += p + 2,
+                        Some(p) => {
+                            i = j + p + 1;
+                            break;
+                        }
+                        None => return sql,
+                    }
+                }
+                continue;
+            }
             _ => {}
         }
         i += 1;
@@ -484,6 +493,18 @@ PARTITION BY RANGE (d)"#;
             ct.sequence_defaults,
             vec![(TableName::new(Some("app"), "Odd Seq"), "s".to_string())]
         );
+    }
+
+    #[test]
+    fn parentheses_and_quotes_in_names() {
+        let ct = create_table(
+            "CREATE TABLE public.\"(\" (\n    \")\" text,\n    \"a\"\"(b\" integer\n)\nPARTITION BY RANGE (\")\")",
+            None,
+        )
+        .unwrap();
+        assert_eq!(ct.table.name.name, "(");
+        let names: Vec<&str> = ct.table.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, [")", "a\"(b"]);
     }
 
     #[test]

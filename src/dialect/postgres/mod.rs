@@ -310,23 +310,8 @@ impl Scan<'_> {
     }
 
     fn meta_command(&mut self, line: &[u8]) {
-        let text = String::from_utf8_lossy(line);
-        let mut words = text.split_whitespace();
-        let cmd = words.next().unwrap_or("");
-        if cmd != "\\connect" && cmd != "\\c" {
+        let Some(name) = connect_target(&String::from_utf8_lossy(line)) else {
             return;
-        }
-        let rest: Vec<&str> = words.collect();
-        let target = rest.iter().find(|w| !w.starts_with('-')).copied();
-        let Some(target) = target else { return };
-        // `"dbname='My DBs'"` (conninfo) or a plain/quoted name.
-        let name = if let Some(pos) = target.find("dbname=") {
-            let v = target[pos + 7..].trim_matches('"');
-            let v = v.strip_prefix('\'').unwrap_or(v);
-            let v = v.strip_suffix('\'').unwrap_or(v);
-            v.replace("\\'", "'").replace("\\\\", "\\")
-        } else {
-            target.trim_matches('"').replace("\"\"", "\"")
         };
         if !self.databases.contains(&name) {
             self.databases.push(name.clone());
@@ -711,6 +696,7 @@ impl Scan<'_> {
                     end: offset,
                     format: SegmentFormat::CopyText,
                     columns,
+                    resume_points: Vec::new(),
                 });
                 return Ok(());
             }
@@ -746,7 +732,7 @@ impl Scan<'_> {
         let table = self.data_table(&name, start)?;
         let columns = self.column_map(table, header.columns.as_deref(), start)?;
         match self.open_insert.map(|i| &mut self.segments[i]) {
-            Some(seg) if seg.table == table && seg.columns == columns => seg.end = end,
+            Some(seg) if seg.table == table && seg.columns == columns => seg.extend(start, end),
             _ => {
                 self.segments.push(Segment {
                     table,
@@ -754,6 +740,7 @@ impl Scan<'_> {
                     end,
                     format: SegmentFormat::Insert,
                     columns: columns.clone(),
+                    resume_points: Vec::new(),
                 });
                 self.open_insert = Some(self.segments.len() - 1);
             }
@@ -770,6 +757,60 @@ impl Scan<'_> {
             &mut fields,
             sink,
         )
+    }
+}
+
+/// The database a `\connect` line switches to, read as psql reads its argument: options first
+/// (`-reuse-previous=on`), then a word or a `"…"` argument (`""` is a quote); a `dbname=`
+/// connection string's value may be `'…'`-quoted with backslash escapes (what pg_dumpall
+/// writes for names that need quoting).
+fn connect_target(line: &str) -> Option<String> {
+    let rest = line
+        .strip_prefix("\\connect")
+        .or_else(|| line.strip_prefix("\\c"))?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let mut chars = rest.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        let mut arg = String::new();
+        let quoted = chars.next_if_eq(&'"').is_some();
+        while let Some(c) = chars.next() {
+            if quoted && c == '"' {
+                if chars.next_if_eq(&'"').is_some() {
+                    arg.push('"');
+                    continue;
+                }
+                break;
+            }
+            if !quoted && c.is_whitespace() {
+                break;
+            }
+            arg.push(c);
+        }
+        if arg.is_empty() && !quoted {
+            return None;
+        }
+        if !quoted && arg.starts_with('-') {
+            continue;
+        }
+        let Some(value) = arg.strip_prefix("dbname=") else {
+            return Some(arg);
+        };
+        let Some(inner) = value.strip_prefix('\'') else {
+            return Some(value.to_string());
+        };
+        let mut out = String::new();
+        let mut it = inner.chars();
+        while let Some(c) = it.next() {
+            match c {
+                '\\' => out.extend(it.next()),
+                '\'' => break,
+                c => out.push(c),
+            }
+        }
+        return Some(out);
     }
 }
 
@@ -1290,6 +1331,7 @@ mod tests {
             end: (data.len() - 3) as u64,
             format: SegmentFormat::CopyText,
             columns: vec![0],
+            resume_points: Vec::new(),
         };
         for chunk in 1..12 {
             let mut got = Vec::new();
@@ -1319,14 +1361,34 @@ mod tests {
     }
 
     #[test]
+    fn connect_lines_as_psql_reads_them() {
+        assert_eq!(connect_target("\\connect shop").as_deref(), Some("shop"));
+        assert_eq!(
+            connect_target("\\connect \"My DB\"").as_deref(),
+            Some("My DB")
+        );
+        assert_eq!(
+            connect_target("\\connect -reuse-previous=on \"dbname='a b'\"").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            connect_target("\\connect -reuse-previous=on \"dbname='\"\"'\"").as_deref(),
+            Some("\"")
+        );
+        assert_eq!(
+            connect_target("\\connect -reuse-previous=on \"dbname='it\\'s \\\\ x'\"").as_deref(),
+            Some("it's \\ x")
+        );
+        assert_eq!(connect_target("\\restrict abc"), None);
+        assert_eq!(connect_target("\\connectx y"), None);
+    }
+
+    #[test]
     fn pg_dumpall_keeps_databases_apart() {
-        let dump = b"\\connect one\nCREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n1\n\\.\n\\connect -reuse-previous=on \"dbname='two''s'\"\nCREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n2\n\\.\n";
+        let dump = b"\\connect one\nCREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n1\n\\.\n\\connect -reuse-previous=on \"dbname='two\\'s'\"\nCREATE TABLE public.t (id integer);\nCOPY public.t (id) FROM stdin;\n2\n\\.\n";
         let (_, scan, rows) = scan_with(&make, dump, None, false).unwrap();
         assert_eq!(scan.schema.tables.len(), 2);
         assert!(rows[0].starts_with("one.public.t@"), "{rows:?}");
-        assert!(
-            rows[1].starts_with("two's.public.t@") || rows[1].starts_with("two''s.public.t@"),
-            "{rows:?}"
-        );
+        assert!(rows[1].starts_with("two's.public.t@"), "{rows:?}");
     }
 }
