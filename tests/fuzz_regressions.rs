@@ -16,7 +16,14 @@ use dbsalvage::dialect::mysql::MysqlReader;
 use dbsalvage::dialect::postgres::PostgresReader;
 
 /// Inputs whose bug is not fixed yet.
-const OPEN: &[&str] = &[];
+const OPEN: &[&str] = &[
+    "extract-bool-mismatch",
+    "extract-date-with-time",
+    "extract-float-infinite",
+    "extract-numeric-mismatch",
+    "extract-timestamp-mismatch",
+    "extract-timestamp-offset",
+];
 
 /// How long one input may take (the fuzzers' per-input timeout is 10 s in release builds).
 const LIMIT: Duration = Duration::from_secs(60);
@@ -126,4 +133,47 @@ fn mysql_scan_sandbox_prefix() {
 #[test]
 fn mysql_scan_sandbox_prefix_dump() {
     replay("mysql_scan-sandbox-prefix-dump");
+}
+
+// Open: a value its column's type cannot hold, in a column of a type other than integer (the
+// integer case, `extract-type-mismatch`, is fixed): `extract` writes it to the JSON and `patch`
+// refuses that JSON. `extract-date-with-time` was found by the extract target (strict, with the
+// integer and duplicate-key fixes applied) in a MariaDB sample whose `datetime(6)` type it
+// damaged into a `date…` type; the others are the same check on the other classes `patch`
+// validates, written by hand.
+
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (`x` in a boolean column)"]
+fn extract_bool_mismatch() {
+    replay("extract-bool-mismatch");
+}
+
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (a time of day in a date column)"]
+fn extract_date_with_time() {
+    replay("extract-date-with-time");
+}
+
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (1e400 (infinite) in a double precision column)"]
+fn extract_float_infinite() {
+    replay("extract-float-infinite");
+}
+
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (`abc` in a numeric column)"]
+fn extract_numeric_mismatch() {
+    replay("extract-numeric-mismatch");
+}
+
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (`abc` in a timestamp column)"]
+fn extract_timestamp_mismatch() {
+    replay("extract-timestamp-mismatch");
+}
+
+#[test]
+#[ignore = "open: extract writes a JSON that patch refuses (a zone offset in a timestamp without time zone column)"]
+fn extract_timestamp_offset() {
+    replay("extract-timestamp-offset");
 }
