@@ -152,10 +152,20 @@ impl Key {
     /// The key of `columns` in an owned row.
     pub fn of_row(row: &Row, columns: &[usize]) -> Option<Key> {
         let mut buf = Vec::new();
+        Key::build(row, columns, &mut buf).then(|| Key(buf.into_boxed_slice()))
+    }
+
+    /// Builds the key of `columns` in an owned row into `buf` (reused); false when a column is
+    /// NULL or absent.
+    pub fn build(row: &Row, columns: &[usize], buf: &mut Vec<u8>) -> bool {
+        buf.clear();
         for (i, &c) in columns.iter().enumerate() {
-            push_part(&mut buf, row.cells.get(c)?.value()?, i + 1 == columns.len());
+            let Some(v) = row.cells.get(c).and_then(Cell::value) else {
+                return false;
+            };
+            push_part(buf, v, i + 1 == columns.len());
         }
-        Some(Key(buf.into_boxed_slice()))
+        true
     }
 
     /// Wraps bytes built by [`Key::read`].
@@ -173,6 +183,84 @@ impl std::borrow::Borrow<[u8]> for Key {
     fn borrow(&self) -> &[u8] {
         &self.0
     }
+}
+
+/// A set of exact keys, as the selection's indexes hold them.
+///
+/// Most keys are single serial ids, so a key whose bytes are a canonical decimal integer (no
+/// `+`, no leading zero, no `-0`, within `i64`) is held as that integer: hashed and compared
+/// without a pointer to follow. The mapping is one-to-one (the integer prints back as exactly
+/// those bytes), and no other key can look like one (a multi-column key starts with a length
+/// holding zero bytes), so the set stays exact.
+#[derive(Debug, Clone, Default)]
+pub struct KeySet {
+    ints: rustc_hash::FxHashSet<i64>,
+    other: rustc_hash::FxHashSet<Key>,
+}
+
+impl KeySet {
+    /// Adds `key` (as built by [`Key::read`] or [`Key::of_row`]); false when already there.
+    pub fn insert(&mut self, key: &[u8]) -> bool {
+        match canonical_int(key) {
+            Some(i) => self.ints.insert(i),
+            None if self.other.contains(key) => false,
+            None => self.other.insert(Key::from_buf(key)),
+        }
+    }
+
+    /// Is `key` in the set?
+    pub fn contains(&self, key: &[u8]) -> bool {
+        match canonical_int(key) {
+            Some(i) => self.ints.contains(&i),
+            None => self.other.contains(key),
+        }
+    }
+
+    /// Removes `key`; false when it was not there.
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        match canonical_int(key) {
+            Some(i) => self.ints.remove(&i),
+            None => self.other.remove(key),
+        }
+    }
+
+    /// No key at all?
+    pub fn is_empty(&self) -> bool {
+        self.ints.is_empty() && self.other.is_empty()
+    }
+
+    /// How many keys.
+    pub fn len(&self) -> usize {
+        self.ints.len() + self.other.len()
+    }
+
+    /// Every key, as owned bytes (order unspecified).
+    pub fn keys(&self) -> Vec<Key> {
+        let ints = self.ints.iter().map(|i| Key::from_buf(i.to_string().as_bytes()));
+        ints.chain(self.other.iter().cloned()).collect()
+    }
+}
+
+/// The integer whose decimal text is exactly `b`, if there is one.
+#[inline]
+fn canonical_int(b: &[u8]) -> Option<i64> {
+    let (negative, digits) = match b.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, b),
+    };
+    // At most 18 digits always fit; longer texts take the exact path.
+    if digits.is_empty() || digits.len() > 18 || (digits[0] == b'0' && (b.len() > 1)) {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some(if negative { -v } else { v })
 }
 
 fn push_part(buf: &mut Vec<u8>, v: &[u8], last: bool) {
@@ -205,6 +293,32 @@ mod tests {
         let a = Key::of_row(&row(&[Some("ab"), Some("c")]), &[0, 1]).unwrap();
         let b = Key::of_row(&row(&[Some("a"), Some("bc")]), &[0, 1]).unwrap();
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn key_sets_are_exact_for_integer_looking_keys() {
+        let mut set = KeySet::default();
+        for k in ["42", "-7", "0", "123456789012345678"] {
+            assert!(set.insert(k.as_bytes()));
+            assert!(!set.insert(k.as_bytes()));
+        }
+        for k in ["042", "+42", "-0", "00", "42 ", "4a", "-", "", "1234567890123456789"] {
+            assert!(!set.contains(k.as_bytes()), "{k:?}");
+            assert!(set.insert(k.as_bytes()), "{k:?}");
+            assert!(set.contains(k.as_bytes()), "{k:?}");
+        }
+        assert!(set.contains(b"42") && set.contains(b"-7") && set.contains(b"0"));
+        let composite = Key::of_row(&row(&[Some("4"), Some("2")]), &[0, 1]).unwrap();
+        assert!(!set.contains(composite.as_bytes()));
+        let mut keys: Vec<String> = set
+            .keys()
+            .iter()
+            .map(|k| String::from_utf8_lossy(k.as_bytes()).into_owned())
+            .collect();
+        keys.sort();
+        assert_eq!(keys.len(), set.len());
+        assert!(keys.contains(&"-7".to_string()) && keys.contains(&"042".to_string()));
+        assert!(set.remove(b"42") && !set.contains(b"42") && set.contains(b"042"));
     }
 
     #[test]

@@ -14,10 +14,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::row::{Key, Row, RowAccess, RowSink};
+use crate::row::{Key, KeySet, Row, RowAccess, RowSink};
 use crate::schema::{did_you_mean, Schema, Table, TableId, TypeClass};
 use crate::time::{CellClock, Instant, Zone};
 
@@ -544,8 +544,9 @@ pub trait TableReader {
 #[derive(Default)]
 struct KeyIndex {
     specs: Vec<(TableId, Vec<usize>)>,
-    all: Vec<FxHashSet<Key>>,
-    rooted: Vec<FxHashSet<Key>>,
+    all: Vec<KeySet>,
+    rooted: Vec<KeySet>,
+    buf: Vec<u8>,
 }
 
 impl KeyIndex {
@@ -558,19 +559,19 @@ impl KeyIndex {
             return i;
         }
         self.specs.push((table, columns.to_vec()));
-        self.all.push(FxHashSet::default());
-        self.rooted.push(FxHashSet::default());
+        self.all.push(KeySet::default());
+        self.rooted.push(KeySet::default());
         self.specs.len() - 1
     }
 
     fn add_row(&mut self, table: TableId, row: &Row, rooted: bool) {
         for (i, (t, cols)) in self.specs.iter().enumerate() {
             if *t == table {
-                if let Some(k) = Key::of_row(row, cols) {
+                if Key::build(row, cols, &mut self.buf) {
                     if rooted {
-                        self.rooted[i].insert(k.clone());
+                        self.rooted[i].insert(&self.buf);
                     }
-                    self.all[i].insert(k);
+                    self.all[i].insert(&self.buf);
                 }
             }
         }
@@ -586,7 +587,7 @@ struct Resolver<'s> {
     /// Per foreign key: the spec (in `index`) of its referenced columns.
     parent_spec: Vec<usize>,
     /// Per foreign key: referenced keys that selected rows need and the selection lacks.
-    needed: Vec<FxHashSet<Key>>,
+    needed: Vec<KeySet>,
     /// Per table: roots + descendants count (a child must be re-read when a parent's grows).
     version: Vec<usize>,
     excluded: Vec<String>,
@@ -600,23 +601,24 @@ impl Resolver<'_> {
         if rooted {
             self.version[table] += 1;
         }
+        let mut k = Vec::new();
         for (f, fk) in self.schema.outgoing(table) {
-            let Some(k) = Key::of_row(row, &fk.child_columns) else {
+            if !Key::build(row, &fk.child_columns, &mut k) {
                 continue;
-            };
+            }
             if !self.allowed[fk.parent] {
                 self.excluded.push(format!(
                     "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
                     self.schema.tables[table].name, self.schema.tables[fk.parent].name, fk.name
                 ));
             } else if !self.index.all[self.parent_spec[f]].contains(&k) {
-                self.needed[f].insert(k);
+                self.needed[f].insert(&k);
             }
         }
         // Keys this row provides are no longer needed.
         for (f, fk) in self.schema.incoming(table) {
             if !self.needed[f].is_empty() {
-                if let Some(k) = Key::of_row(row, &fk.parent_columns) {
+                if Key::build(row, &fk.parent_columns, &mut k) {
                     self.needed[f].remove(&k);
                 }
             }
@@ -658,7 +660,7 @@ pub fn resolve(
         store: Store::default(),
         index,
         parent_spec,
-        needed: vec![FxHashSet::default(); fks.len()],
+        needed: vec![KeySet::default(); fks.len()],
         version: vec![0; n],
         excluded: Vec::new(),
         dangling: Vec::new(),
@@ -686,7 +688,7 @@ pub fn resolve(
                             "rows of {} reference excluded table {} (foreign key {}): the restored backup must already hold them",
                             schema.tables[t].name, schema.tables[fk.parent].name, fk.name
                         ));
-                    } else if !r.index.all[r.parent_spec[f]].contains(&k) {
+                    } else if !r.index.all[r.parent_spec[f]].contains(k.as_bytes()) {
                         root_needs.push((f, k));
                     }
                 }
@@ -695,7 +697,7 @@ pub fn resolve(
         r.version[t] += rows.len();
     }
     for (f, k) in root_needs {
-        r.needed[f].insert(k);
+        r.needed[f].insert(k.as_bytes());
     }
 
     let order = table_order(schema);
@@ -744,7 +746,7 @@ pub fn resolve(
                 .iter()
                 .enumerate()
                 .filter(|(f, fk)| fk.parent == t && !r.needed[*f].is_empty())
-                .map(|(f, _)| (f, r.needed[f].iter().cloned().collect()))
+                .map(|(f, _)| (f, r.needed[f].keys()))
                 .collect();
             if reader.has_rows(schema, t) {
                 let mut sink = SweepSink::new(&mut r, t, &[]);
@@ -755,7 +757,7 @@ pub fn resolve(
             // Whatever was needed before a whole read of the table and is still missing, the
             // dump does not hold.
             for (f, keys) in before {
-                let missing = keys.iter().filter(|k| r.needed[f].remove(*k)).count();
+                let missing = keys.iter().filter(|k| r.needed[f].remove(k.as_bytes())).count();
                 if missing > 0 {
                     let fk = &fks[f];
                     r.dangling.push(format!(
