@@ -260,7 +260,8 @@ fn check_text(class: TypeClass, text: &str) -> std::result::Result<(), Misfit> {
 /// Checks one value of a dump the way `patch` will read it back from the JSON `extract` writes
 /// (the same rules: see [`check_text`]), so that `extract` refuses what `patch` would: the
 /// message says what does not fit. `text` is the value's decoded text; booleans are the
-/// dump's `t`/`f`/`true`/`false`. Allocates nothing when the value fits.
+/// dump's `t`/`f`/`true`/`false`. Allocates nothing when the value fits, except inside the time
+/// parser for a zone offset (`time::parse_offset` collects its digits).
 ///
 /// # Errors
 /// A value its column cannot hold, e.g. "`abc` does not fit a numeric column: expected a
