@@ -23,7 +23,7 @@ use crate::emit::json::{cell_value, TextEncoding};
 use crate::emit::OutputFile;
 use crate::error::{Error, Result};
 use crate::row::{Cell, Row};
-use crate::schema::{ForeignKey, Schema, Sequence, Table, TableId, TypeClass};
+use crate::schema::{Column, ForeignKey, Schema, Sequence, Table, TableId, TypeClass};
 use crate::select::{self, Reason, Selection, Store};
 use crate::time::{CellClock, Zone};
 
@@ -181,19 +181,124 @@ fn read_rows(path: &Path) -> Result<Vec<RowIn>> {
     }
 }
 
+/// Why a value's text does not fit its column, in `patch`'s words.
+enum Misfit {
+    /// What the column expects instead ("a number").
+    Expected(&'static str),
+    /// The time parser's own message ("`abc` is not a timestamp value").
+    Said(String),
+}
+
+/// The checks `patch` makes on a value's text by its column's class (the text of a JSON string,
+/// or of a JSON number for integers). Text, binary (checked by shape in [`to_cell`]) and other
+/// classes always pass, and so does a boolean here: only JSON `true`/`false` is one.
+fn check_text(class: TypeClass, text: &str) -> std::result::Result<(), Misfit> {
+    match class {
+        TypeClass::Integer => {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Misfit::Expected("an integer"));
+            }
+            // At most 18 digits always fit an i64.
+            if digits.len() > 18 && text.parse::<i64>().is_err() && text.parse::<u64>().is_err() {
+                return Err(Misfit::Expected("an integer of at most 64 bits"));
+            }
+        }
+        TypeClass::Numeric | TypeClass::Float => {
+            let special = ["NaN", "Infinity", "-Infinity", "infinity", "-infinity"];
+            let parsed = text.parse::<f64>();
+            let fits = match class {
+                // 1e400 parses as infinity: no float column holds it.
+                TypeClass::Float => parsed.is_ok_and(f64::is_finite),
+                _ => parsed.is_ok(),
+            };
+            if !fits && !special.contains(&text) {
+                return Err(Misfit::Expected("a number"));
+            }
+        }
+        TypeClass::TimestampTz
+        | TypeClass::TimestampSession
+        | TypeClass::Timestamp
+        | TypeClass::Date => {
+            // Only the form matters here, not the instant: read in UTC, so that whether a value
+            // fits never depends on a zone.
+            let clock = CellClock {
+                class,
+                naive_zone: Zone::utc(),
+                session_zone: Zone::utc(),
+            };
+            let (_, has_offset) = clock
+                .read_with_offset(text.as_bytes())
+                .map_err(Misfit::Said)?;
+            // A column without a zone has no room for an offset (PostgreSQL drops it, MySQL
+            // rejects it).
+            if has_offset && matches!(class, TypeClass::Timestamp | TypeClass::Date) {
+                return Err(Misfit::Expected("a time without a zone offset"));
+            }
+            if class == TypeClass::Date && text.trim_end_matches(" BC").contains([' ', 'T']) {
+                return Err(Misfit::Expected("a date without a time of day"));
+            }
+        }
+        // See emit::json: a JSON string is the document's exact text.
+        TypeClass::Json => {
+            if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+                return Err(Misfit::Expected(
+                    "a JSON document, or a string holding one's exact text",
+                ));
+            }
+        }
+        TypeClass::Boolean
+        | TypeClass::Text
+        | TypeClass::Other
+        | TypeClass::Binary
+        | TypeClass::Bit
+        | TypeClass::Geometry => {}
+    }
+    Ok(())
+}
+
+/// Checks one value of a dump the way `patch` will read it back from the JSON `extract` writes
+/// (the same rules: see [`check_text`]), so that `extract` refuses what `patch` would: the
+/// message says what does not fit. `text` is the value's decoded text; booleans are the
+/// dump's `t`/`f`/`true`/`false`. Allocates nothing when the value fits, except inside the time
+/// parser for a zone offset (`time::parse_offset` collects its digits).
+///
+/// # Errors
+/// A value its column cannot hold, e.g. "`abc` does not fit a numeric column: expected a
+/// number".
+pub(crate) fn check_value(column: &Column, text: &str) -> std::result::Result<(), String> {
+    let misfit = match column.class {
+        TypeClass::Boolean if matches!(text, "t" | "f" | "true" | "false") => return Ok(()),
+        TypeClass::Boolean => Misfit::Expected("true or false"),
+        class => match check_text(class, text) {
+            Ok(()) => return Ok(()),
+            Err(m) => m,
+        },
+    };
+    Err(match misfit {
+        Misfit::Expected(what) => format!(
+            "`{}` does not fit a {} column: expected {what}",
+            crate::error::excerpt(text.as_bytes(), 60),
+            column.type_name
+        ),
+        Misfit::Said(what) => what,
+    })
+}
+
+/// Can the column hold NULL as far as `patch` is concerned (not NOT NULL, or filled in by the
+/// server)? `extract` asks too, for the same reason as [`check_value`].
+pub(crate) fn null_fits(column: &Column) -> bool {
+    !column.not_null || column.auto_increment || column.generated
+}
+
 /// Converts an edited JSON value back to the cell `extract` would have read from the dump.
 fn to_cell(
     raw: &RawValue,
     table: &Table,
     column: usize,
     encoding: TextEncoding,
-    clock: &CellClock,
 ) -> std::result::Result<Cell, String> {
     let col = &table.columns[column];
-    let value: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
-    if value.is_null() {
-        return Ok(Cell::Null);
-    }
     let bytes = |s: &str| -> std::result::Result<Vec<u8>, String> {
         match encoding {
             TextEncoding::Utf8 => Ok(s.as_bytes().to_vec()),
@@ -213,17 +318,33 @@ fn to_cell(
             raw.get()
         ))
     };
+    let misfit = |m: Misfit| match m {
+        Misfit::Expected(what) => wrong(what),
+        Misfit::Said(what) => Err(what),
+    };
+    // A json document is taken as its text, not read into a `Value`: serde_json's `Value` has a
+    // nesting limit (128) the servers do not have.
+    if col.class == TypeClass::Json {
+        let text = raw.get();
+        if text == "null" {
+            return Ok(Cell::Null);
+        }
+        let out = if text.starts_with('"') {
+            let s: String = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            if let Err(m) = check_text(TypeClass::Json, &s) {
+                return misfit(m);
+            }
+            bytes(&s)?
+        } else {
+            bytes(text)?
+        };
+        return Ok(Cell::Value(out.into_boxed_slice()));
+    }
+    let value: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+    if value.is_null() {
+        return Ok(Cell::Null);
+    }
     let out = match col.class {
-        // See emit::json: a JSON string is the document's exact text.
-        TypeClass::Json => match &value {
-            Value::String(s) if serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok() => {
-                bytes(s)?
-            }
-            Value::String(_) => {
-                return wrong("a JSON document, or a string holding one's exact text")
-            }
-            _ => bytes(raw.get())?,
-        },
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => match &value {
             Value::String(s) => match s.strip_prefix("\\x") {
                 Some(hex) if hex.len() % 2 == 0 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => (0
@@ -241,12 +362,8 @@ fn to_cell(
                 Value::String(s) => s.clone(),
                 _ => return wrong("an integer"),
             };
-            let digits = text.strip_prefix('-').unwrap_or(&text);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return wrong("an integer");
-            }
-            if text.parse::<i64>().is_err() && text.parse::<u64>().is_err() {
-                return wrong("an integer of at most 64 bits");
+            if let Err(m) = check_text(col.class, &text) {
+                return misfit(m);
             }
             text.into_bytes()
         }
@@ -261,15 +378,8 @@ fn to_cell(
                 Value::String(s) => s.clone(),
                 _ => return wrong("a number"),
             };
-            let special = ["NaN", "Infinity", "-Infinity", "infinity", "-infinity"];
-            let parsed = text.parse::<f64>();
-            let fits = match col.class {
-                // 1e400 parses as infinity: no float column holds it.
-                TypeClass::Float => parsed.is_ok_and(f64::is_finite),
-                _ => parsed.is_ok(),
-            };
-            if !special.contains(&text.as_str()) && !fits {
-                return wrong("a number");
+            if let Err(m) = check_text(col.class, &text) {
+                return misfit(m);
             }
             text.into_bytes()
         }
@@ -280,21 +390,12 @@ fn to_cell(
             let Value::String(s) = &value else {
                 return wrong("a time as a string");
             };
-            let clock = CellClock {
-                class: col.class,
-                ..*clock
-            };
-            let (_, has_offset) = clock.read_with_offset(s.as_bytes())?;
-            // A column without a zone has no room for an offset (PostgreSQL drops it, MySQL
-            // rejects it).
-            if has_offset && matches!(col.class, TypeClass::Timestamp | TypeClass::Date) {
-                return wrong("a time without a zone offset");
-            }
-            if col.class == TypeClass::Date && s.trim_end_matches(" BC").contains([' ', 'T']) {
-                return wrong("a date without a time of day");
+            if let Err(m) = check_text(col.class, s) {
+                return misfit(m);
             }
             bytes(s)?
         }
+        TypeClass::Json => unreachable!("json documents are taken as text above"),
         TypeClass::Text | TypeClass::Other => match &value {
             Value::String(s) => bytes(s)?,
             Value::Number(n) => n.to_string().into_bytes(),
@@ -337,15 +438,6 @@ pub fn run(args: &PatchArgs) -> Result<String> {
     }
     let schema = Schema::from_parts(sf.tables, sf.foreign_keys, sf.sequences)?;
     let encoding = TextEncoding::from_name(sf.info.encoding.as_deref());
-    let session_zone = match &sf.info.time_zone {
-        Some(z) => crate::time::parse_zone(z).unwrap_or(Zone::utc()),
-        None => Zone::utc(),
-    };
-    let clock = CellClock {
-        class: TypeClass::Timestamp,
-        naive_zone: Zone::utc(),
-        session_zone,
-    };
     let names: HashMap<String, TableId> = schema
         .tables
         .iter()
@@ -382,10 +474,10 @@ pub fn run(args: &PatchArgs) -> Result<String> {
                     crate::schema::did_you_mean(name, table.columns.iter().map(|c| c.name.clone()))
                 ))
             })?;
-            let cell = to_cell(raw, table, c, encoding, &clock)
+            let cell = to_cell(raw, table, c, encoding)
                 .map_err(|what| Error::Usage(format!("{}, column {name}: {what}", at())))?;
             let col = &table.columns[c];
-            if cell == Cell::Null && col.not_null && !col.auto_increment && !col.generated {
+            if cell == Cell::Null && !null_fits(col) {
                 return Err(Error::Usage(format!(
                     "{}, column {name}: null in a NOT NULL column",
                     at()
@@ -537,6 +629,97 @@ fn check_dangling(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fits(class: TypeClass, text: &str) -> std::result::Result<(), String> {
+        check_value(&Column::new("c", "T", class), text)
+    }
+
+    /// What real dumps print passes `extract`'s check (and so `patch`'s).
+    #[test]
+    fn check_value_accepts_what_servers_print() {
+        let ok: &[(TypeClass, &[&str])] = &[
+            (TypeClass::Boolean, &["t", "f", "true", "false"]),
+            (
+                TypeClass::Integer,
+                &["0", "-0", "-9223372036854775808", "18446744073709551615"],
+            ),
+            (
+                TypeClass::Numeric,
+                &["1.50", "-0.000001", "NaN", "Infinity", "-Infinity", "1e400"],
+            ),
+            (
+                TypeClass::Float,
+                &["1.5e+300", "-0", "NaN", "Infinity", "-Infinity"],
+            ),
+            (
+                TypeClass::Date,
+                &["2024-02-29", "0044-03-15 BC", "infinity", "0000-00-00"],
+            ),
+            (
+                TypeClass::Timestamp,
+                &[
+                    "2024-01-01 00:00:00.123456",
+                    "0000-00-00 00:00:00",
+                    "-infinity",
+                ],
+            ),
+            (
+                TypeClass::TimestampTz,
+                &[
+                    "2024-01-01 00:00:00+05:30",
+                    "1900-01-01 00:00:00+00:53:28",
+                    "2024-01-01 10:00:00+00",
+                ],
+            ),
+            (TypeClass::TimestampSession, &["2038-01-19 03:14:07"]),
+            (
+                TypeClass::Json,
+                &["{\"a\": 1e400}", " [1] ", "\"s\"", "null"],
+            ),
+            (TypeClass::Text, &["", "anything"]),
+        ];
+        for (class, texts) in ok {
+            for t in *texts {
+                assert_eq!(fits(*class, t), Ok(()), "{class:?} {t}");
+            }
+        }
+        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        assert_eq!(fits(TypeClass::Json, &deep), Ok(()));
+    }
+
+    #[test]
+    fn check_value_refuses_what_patch_refuses() {
+        for (class, text, what) in [
+            (TypeClass::Boolean, "x", "`x` does not fit a T column: expected true or false"),
+            (TypeClass::Integer, "1.5", "`1.5` does not fit a T column: expected an integer"),
+            (
+                TypeClass::Integer,
+                "18446744073709551616",
+                "`18446744073709551616` does not fit a T column: expected an integer of at most 64 bits",
+            ),
+            (TypeClass::Numeric, "abc", "`abc` does not fit a T column: expected a number"),
+            (TypeClass::Float, "1e400", "`1e400` does not fit a T column: expected a number"),
+            (TypeClass::Date, "2024-02-30", "`2024-02-30` is not a date value"),
+            (
+                TypeClass::Date,
+                "2024-01-01 10:00:00",
+                "`2024-01-01 10:00:00` does not fit a T column: expected a date without a time of day",
+            ),
+            (
+                TypeClass::Timestamp,
+                "2024-01-01 10:00:00+02",
+                "`2024-01-01 10:00:00+02` does not fit a T column: expected a time without a zone offset",
+            ),
+            (TypeClass::TimestampTz, "now", "`now` is not a timestamp value"),
+            (
+                TypeClass::Json,
+                "{x",
+                "`{x` does not fit a T column: expected a JSON document, or a string holding one's exact text",
+            ),
+        ] {
+            assert_eq!(fits(class, text), Err(what.to_string()), "{class:?} {text}");
+        }
+    }
 
     #[test]
     fn schema_file_names() {

@@ -64,7 +64,7 @@ fn dir() -> &'static PathBuf {
 fuzz_target!(|data: &[u8]| {
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    checks::check_extract(data, dir(), false);
+    checks::check_extract(data, dir());
     let used = PEAK.load(Ordering::Relaxed).saturating_sub(before);
     assert!(
         used <= BASE_BUDGET + PER_BYTE * data.len(),

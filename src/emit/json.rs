@@ -159,7 +159,9 @@ fn at_row(e: Error, offset: u64) -> Error {
 /// text) unless `compact` (JSON lines, where a value must not span lines).
 ///
 /// # Errors
-/// Text that is not valid in the dump's encoding.
+/// Text that is not valid in the dump's encoding, and a value its column cannot hold (a corrupt
+/// dump): `dbsalvage patch` would refuse the JSON, so it is refused here, by the same rules
+/// ([`crate::replay::check_value`]).
 fn write_cell(
     out: &mut Vec<u8>,
     table: &Table,
@@ -170,6 +172,9 @@ fn write_cell(
 ) -> Result<()> {
     let col = &table.columns[column];
     let text = || decode_text(table, column, bytes, encoding);
+    let misfit =
+        |what: String| Error::Schema(format!("table {}, column {}: {what}", table.name, col.name));
+    let check = |t: &str| crate::replay::check_value(col, t).map_err(misfit);
     match col.class {
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => {
             const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -181,14 +186,20 @@ fn write_cell(
             }
             out.push(b'"');
         }
-        TypeClass::Integer if is_json_integer(bytes) => out.extend_from_slice(bytes),
+        // Copied as is when it is a JSON integer of at most 64 bits (at most 18 digits always
+        // are; longer ones are checked).
+        TypeClass::Integer if is_json_integer(bytes) => {
+            if bytes.len() > 18 {
+                // ASCII digits: valid in any encoding.
+                check(std::str::from_utf8(bytes).unwrap_or_default())?;
+            }
+            out.extend_from_slice(bytes);
+        }
         // A dump's integer column only prints integers: anything else is a corrupt dump (and
         // `dbsalvage patch` would refuse it).
         TypeClass::Integer => {
-            return Err(Error::Schema(format!(
-                "table {}, column {}: `{}` is not an integer",
-                table.name,
-                col.name,
+            return Err(misfit(format!(
+                "`{}` is not an integer",
                 crate::error::excerpt(bytes, 60)
             )))
         }
@@ -196,21 +207,37 @@ fn write_cell(
         TypeClass::Boolean if bytes == b"f" || bytes == b"false" => out.extend_from_slice(b"false"),
         TypeClass::Json => {
             let t = text()?;
+            let valid = serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok();
+            if !valid {
+                // Not JSON: patch would refuse it (check says why).
+                check(&t)?;
+            }
             // Embedded when that keeps the exact text: not a string document, not `null` (SQL
             // NULL is `null`), no whitespace around it, on one line for JSON lines. Anything
             // else travels as a JSON string holding the exact text (`patch` takes it verbatim).
-            let embed = t == t.trim()
+            let embed = valid
+                && t == t.trim()
                 && !t.starts_with('"')
                 && t != "null"
-                && !(compact && t.contains(['\n', '\r']))
-                && serde_json::from_str::<serde::de::IgnoredAny>(&t).is_ok();
+                && !(compact && t.contains(['\n', '\r']));
             if embed {
                 out.extend_from_slice(t.as_bytes());
             } else {
                 write_str(out, &t);
             }
         }
-        _ => write_str(out, &text()?),
+        TypeClass::Boolean
+        | TypeClass::Numeric
+        | TypeClass::Float
+        | TypeClass::TimestampTz
+        | TypeClass::TimestampSession
+        | TypeClass::Timestamp
+        | TypeClass::Date => {
+            let t = text()?;
+            check(&t)?;
+            write_str(out, &t);
+        }
+        TypeClass::Text | TypeClass::Other => write_str(out, &text()?),
     }
     Ok(())
 }
@@ -304,6 +331,16 @@ pub fn write(
                 match cell {
                     Cell::Value(v) => write_cell(&mut buf, table, c, v, encoding, lines)
                         .map_err(|e| at_row(e, sr.row.offset))?,
+                    // A corrupt dump (`dbsalvage patch` would refuse it).
+                    _ if !crate::replay::null_fits(&table.columns[c]) => {
+                        return Err(Error::data(
+                            sr.row.offset,
+                            format!(
+                                "table {}, column {}: NULL in a NOT NULL column",
+                                table.name, table.columns[c].name
+                            ),
+                        ))
+                    }
                     _ => buf.extend_from_slice(b"null"),
                 }
             }

@@ -306,21 +306,24 @@ impl Scan<'_> {
             schema: None,
             name: ddl::text(&head.table, self.latin1),
         };
-        let table = self.builder.table_id(&name);
-        let columns = match table {
-            Some(t) => Some(self.field_columns(t, head.columns.as_deref(), start)?),
-            None => {
-                self.warn(format!(
-                    "rows of table {name} are ignored: the dump does not declare it"
-                ));
-                self.info.skipped_statements += 1;
-                None
-            }
-        };
-        let wants = table.is_some_and(|t| self.sink.wants(self.builder.tables(), t));
-        if let (Some(cols), Some(t)) = (&columns, table) {
-            invert(cols, self.builder.table(t).columns.len(), &mut self.map);
-        }
+        // Rows of a table the dump never declares cannot be read, and skipping them would lose
+        // them silently (PostgreSQL does the same).
+        let table = self.builder.table_id(&name).ok_or_else(|| {
+            Error::syntax(
+                start,
+                format!(
+                    "rows for table {name}, which the dump does not declare before them \
+                     (a dump made with --no-create-info?)"
+                ),
+            )
+        })?;
+        let columns = self.field_columns(table, head.columns.as_deref(), start)?;
+        let wants = self.sink.wants(self.builder.tables(), table);
+        invert(
+            &columns,
+            self.builder.table(table).columns.len(),
+            &mut self.map,
+        );
         input.consume(head.values_end);
         let (sink, builder, map, scratch) =
             (&mut *self.sink, &self.builder, &self.map, &mut self.scratch);
@@ -329,20 +332,20 @@ impl Scan<'_> {
             eof,
             &self.delim,
             head.exec,
-            columns.as_ref().map(Vec::len),
+            Some(columns.len()),
             &mut self.fields,
-            &mut |buf, fields, offset| match table {
-                Some(t) if wants => {
-                    let mut row = TupleRow {
-                        buf,
-                        fields,
-                        map,
-                        offset,
-                        scratch: &mut *scratch,
-                    };
-                    sink.row(builder.tables(), t, &mut row)
+            &mut |buf, fields, offset| {
+                if !wants {
+                    return Ok(());
                 }
-                _ => Ok(()),
+                let mut row = TupleRow {
+                    buf,
+                    fields,
+                    map,
+                    offset,
+                    scratch: &mut *scratch,
+                };
+                sink.row(builder.tables(), table, &mut row)
             },
         )?;
         if tail == Tail::Clause {
@@ -351,12 +354,8 @@ impl Scan<'_> {
             ));
         }
         let end = input.offset();
-        let (Some(t), Some(columns)) = (table, columns) else {
-            self.last_insert = None;
-            return Ok(true);
-        };
         match self.last_insert {
-            Some(i) if self.segments[i].table == t && self.segments[i].columns == columns => {
+            Some(i) if self.segments[i].table == table && self.segments[i].columns == columns => {
                 // A stretch re-read from this statement needs its delimiter too.
                 if self.delim != b";" {
                     self.delimiters.insert(start, self.delim.clone());
@@ -368,7 +367,7 @@ impl Scan<'_> {
                     self.delimiters.insert(start, self.delim.clone());
                 }
                 self.segments.push(Segment {
-                    table: t,
+                    table,
                     start,
                     end,
                     format: SegmentFormat::Insert,

@@ -347,10 +347,47 @@ fn truncated_inserts_are_errors() {
             }
         }
     }
-    let e = scan_with(&b"INSERT INTO `t` VALUES ('abc"[..]).unwrap_err();
+    let e =
+        scan_with(&b"CREATE TABLE `t` (`a` text);\nINSERT INTO `t` VALUES ('abc"[..]).unwrap_err();
     assert!(
         e.to_string()
-            .contains("unterminated string started at byte 24"),
+            .contains("unterminated string started at byte 53"),
+        "{e}"
+    );
+}
+
+/// Rows of a table the dump does not declare (before them) are an error naming the table and
+/// where the INSERT starts, as in PostgreSQL: skipping them would lose them silently.
+#[test]
+fn inserts_into_an_undeclared_table_are_errors() {
+    let declared = b"USE `shop`;\nCREATE TABLE `t` (`a` int);\nINSERT INTO `t` VALUES (1);\n";
+    for (insert, table) in [
+        (&b"INSERT INTO `u` VALUES (2);\n"[..], "shop.u"),
+        (b"INSERT INTO `other`.`t` VALUES (2);\n", "other.t"),
+        (b"REPLACE INTO u VALUES (2),(3);\n", "shop.u"),
+    ] {
+        let mut dump = declared.to_vec();
+        dump.extend_from_slice(insert);
+        let e = scan_with(&dump[..]).unwrap_err();
+        match &e {
+            Error::Syntax { pos, what, .. } => {
+                assert_eq!(pos.byte, declared.len() as u64, "{e}");
+                assert_eq!(
+                    what,
+                    &format!(
+                        "rows for table {table}, which the dump does not declare before them \
+                         (a dump made with --no-create-info?)"
+                    )
+                );
+            }
+            other => panic!("{other}"),
+        }
+    }
+    // Declared after its rows is too late.
+    let dump = b"INSERT INTO `t` VALUES (1);\nCREATE TABLE `t` (`a` int);\n";
+    let e = scan_with(&dump[..]).unwrap_err();
+    assert!(
+        matches!(e, Error::Syntax { pos, .. } if pos.byte == 0),
         "{e}"
     );
 }
@@ -409,12 +446,13 @@ INSERT INTO p VALUES (1,NULL),(2,1);
 INSERT IGNORE INTO `p` VALUES (3,NULL);
 REPLACE INTO `p` VALUES (4,NULL);
 INSERT INTO `p` SELECT * FROM `p`;
+CREATE TABLE `zz` (`a` int);
 INSERT INTO `zz` VALUES (1);
 ;
 ";
     let (r, delims, sink) = scan(dump);
     let s = &r.schema;
-    assert_eq!(s.tables.len(), 3);
+    assert_eq!(s.tables.len(), 4);
     assert_eq!(s.tables[0].name.to_string(), "a`b.p");
     assert!(
         s.tables[2].is_partitioned,
@@ -425,10 +463,17 @@ INSERT INTO `zz` VALUES (1);
         1,
         "the FK to another database is dropped"
     );
-    assert_eq!(r.info.warnings.len(), 2, "{:?}", r.info.warnings);
-    assert_eq!(sink.rows.len(), 4);
-    // INSERT, INSERT IGNORE and REPLACE of one table with one column list: one segment.
-    assert_eq!(r.segments.len(), 1);
+    assert_eq!(r.info.warnings.len(), 1, "{:?}", r.info.warnings);
+    assert!(
+        r.info.warnings[0].contains("references elsewhere.q, which the dump does not hold"),
+        "{:?}",
+        r.info.warnings
+    );
+    assert_eq!(sink.rows.len(), 5);
+    // INSERT, INSERT IGNORE and REPLACE of one table with one column list: one segment (and
+    // one for `zz`).
+    assert_eq!(r.segments.len(), 2);
+    assert_eq!(r.segments[0].table, 0);
     check_rescan(dump, &r, &delims, &sink.rows);
 }
 
