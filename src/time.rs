@@ -220,12 +220,19 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<(Instant, bool)> {
     let month = digits(&text[year_len + 1..year_len + 3])?;
     let day = digits(&text[year_len + 4..year_len + 6])?;
     text = &text[year_len + 6..];
-    if year == 0 && month == 0 && day == 0 {
-        // MySQL zero date ('0000-00-00 00:00:00'): no point in time.
-        return Some((Instant::Never, false));
+    // MySQL keeps the zero date ('0000-00-00') and, where its sql_mode allows (MariaDB's
+    // default does), dates with a zero month or day ('2024-05-00'): no point in time, but a
+    // value its server takes back as written.
+    let zero_parts = month == 0 || day == 0;
+    if zero_parts && (month > 12 || day > 31) {
+        return None;
     }
     let year = if bc { 1 - year } else { year };
-    let days = days_from_civil(year, month, day)?;
+    let days = if zero_parts {
+        0
+    } else {
+        days_from_civil(year, month, day)?
+    };
     let mut micros_of_day: i64 = 0;
     let mut offset: Option<i64> = None;
     if let Some(rest) = text.strip_prefix(b" ").or_else(|| text.strip_prefix(b"T")) {
@@ -261,6 +268,9 @@ fn parse_cell(text: &[u8], clock: &CellClock) -> Option<(Instant, bool)> {
         }
     } else if !text.is_empty() {
         return None;
+    }
+    if zero_parts {
+        return Some((Instant::Never, offset.is_some()));
     }
     let naive_micros = days
         .checked_mul(86_400_000_000)?
@@ -428,6 +438,9 @@ mod tests {
         );
         let z = clock(TypeClass::Timestamp, "UTC");
         assert_eq!(z.read(b"0000-00-00 00:00:00"), Ok(Instant::Never));
+        assert_eq!(z.read(b"2024-05-00 10:00:00"), Ok(Instant::Never));
+        assert_eq!(d.read(b"2024-00-12"), Ok(Instant::Never));
+        assert!(d.read(b"2024-13-00").is_err() && d.read(b"2024-02-30").is_err());
         let ny = clock(TypeClass::Timestamp, "America/New_York");
         assert_eq!(
             ny.read(b"2024-07-01 08:00:00"),
