@@ -33,7 +33,17 @@ struct Flavor {
     env: &'static [(&'static str, &'static str)],
     /// gzip the dump and feed it to `dbsalvage extract -` on stdin.
     gzip_stdin: bool,
+    /// Re-read tables cut into three pieces at every row or statement boundary (see
+    /// `IN_PIECES`), as large dumps are on a machine with several cores.
+    in_pieces: bool,
 }
+
+/// The environment that makes `dbsalvage` cut even a small dump's tables into pieces.
+const IN_PIECES: &[(&str, &str)] = &[
+    ("DBSALVAGE_THREADS", "3"),
+    ("DBSALVAGE_PIECE_BYTES", "1"),
+    ("DBSALVAGE_RESUME_SPACING", "1"),
+];
 
 const fn flavor(name: &'static str, pg_dump_args: &'static [&'static str]) -> Flavor {
     Flavor {
@@ -41,6 +51,7 @@ const fn flavor(name: &'static str, pg_dump_args: &'static [&'static str]) -> Fl
         pg_dump_args,
         env: &[],
         gzip_stdin: false,
+        in_pieces: false,
     }
 }
 
@@ -48,7 +59,10 @@ const FLAVORS: &[Flavor] = &[
     flavor("copy", &[]),
     flavor("inserts", &["--inserts"]),
     flavor("column_inserts", &["--column-inserts"]),
-    flavor("rows_per_insert", &["--rows-per-insert=3"]),
+    Flavor {
+        in_pieces: true,
+        ..flavor("rows_per_insert", &["--rows-per-insert=3"])
+    },
     Flavor {
         gzip_stdin: true,
         ..flavor("gzip_stdin", &[])
@@ -68,7 +82,10 @@ const FLAVORS: &[Flavor] = &[
         "quote_all_identifiers",
         &["--quote-all-identifiers", "--column-inserts"],
     ),
-    flavor("load_via_partition_root", &["--load-via-partition-root"]),
+    Flavor {
+        in_pieces: true,
+        ..flavor("load_via_partition_root", &["--load-via-partition-root"])
+    },
 ];
 
 /// A table whose rows created after `--since` must be exactly the JSON's roots.
@@ -529,6 +546,9 @@ fn check_flavor(
 
     // extract
     let mut cmd = support::dbsalvage();
+    if flavor.in_pieces {
+        cmd.envs(IN_PIECES.iter().copied());
+    }
     cmd.args(["extract", "--since", fx.since])
         .args(fx.extract_args)
         .arg("--sql")

@@ -139,11 +139,24 @@ pub struct Segment {
 /// The least distance between two [`Segment::resume_points`].
 pub const RESUME_SPACING: u64 = 1 << 20;
 
+/// [`RESUME_SPACING`], or `DBSALVAGE_RESUME_SPACING` from the environment: tests set it tiny so
+/// that runs of INSERTs in small dumps are read backwards and cut into pieces at every statement.
+fn resume_spacing() -> u64 {
+    static SPACING: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SPACING.get_or_init(|| {
+        std::env::var("DBSALVAGE_RESUME_SPACING")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(RESUME_SPACING)
+    })
+}
+
 impl Segment {
     /// Extends a run of INSERT statements with the statement `[stmt_start, end)`.
     pub fn extend(&mut self, stmt_start: u64, end: u64) {
         let last = self.resume_points.last().copied().unwrap_or(self.start);
-        if stmt_start >= last + RESUME_SPACING {
+        if stmt_start >= last + resume_spacing() {
             self.resume_points.push(stmt_start);
         }
         self.end = end;

@@ -1029,32 +1029,32 @@ impl<'t> CopyRows<'t> {
             CopyRead::Again => (true, false),
         };
         self.spans.clear();
+        // The first read checks the field count by counting tabs (a vectorised count, cheaper
+        // than splitting); cells are then split only as far as asked, from whichever end is
+        // nearer.
+        let mut fields = None;
         if validate {
-            let fields = if wants {
-                copy::split_fields(line, &mut self.spans);
-                self.spans.len()
-            } else {
-                memchr::memchr_iter(b'\t', line).count() + 1
-            };
-            if fields != self.columns.len() {
+            let n = memchr::memchr_iter(b'\t', line).count() + 1;
+            if n != self.columns.len() {
                 return Err(Error::data(
                     offset,
                     format!(
-                        "a COPY row of table {} has {fields} fields for {} columns: `{}`",
+                        "a COPY row of table {} has {n} fields for {} columns: `{}`",
                         self.table.name,
                         self.columns.len(),
                         excerpt(line, 60)
                     ),
                 ));
             }
+            fields = Some(n);
         }
         if wants {
-            let complete = validate;
             let mut row = CopyRow {
                 line,
                 rows: self,
                 offset,
-                complete,
+                complete: false,
+                fields,
             };
             sink.row(tables, table, &mut row)?;
         }
@@ -1068,11 +1068,28 @@ struct CopyRow<'a, 't> {
     offset: u64,
     /// Every field's span is known.
     complete: bool,
+    /// The number of fields, when the line was checked.
+    fields: Option<usize>,
 }
 
 impl CopyRow<'_, '_> {
     /// The span of field `i`, splitting the line only as far as needed.
     fn span(&mut self, i: usize) -> Option<(usize, usize)> {
+        if let Some(&span) = self.rows.spans.get(i) {
+            return Some(span);
+        }
+        // A field nearer the end (often the created column) is found from there, uncached.
+        if let Some(n) = self.fields {
+            let after = n.checked_sub(i + 1)?;
+            if after < i - self.rows.spans.len() {
+                let mut end = self.line.len();
+                for _ in 0..after {
+                    end = memchr::memrchr(b'\t', &self.line[..end])?;
+                }
+                let start = memchr::memrchr(b'\t', &self.line[..end]).map_or(0, |p| p + 1);
+                return Some((start, end));
+            }
+        }
         let spans = &mut self.rows.spans;
         while spans.len() <= i && !self.complete {
             let start = spans.last().map_or(0, |&(_, e)| e + 1);
