@@ -16,7 +16,7 @@ use crate::row::RowSink;
 use crate::scan::ByteStream;
 use crate::schema::{Schema, TableId};
 use crate::select::{
-    self, CreatedRules, RootFinder, Selection, TableFilter, TableReader, TableStats,
+    self, CreatedRules, KeyFilter, RootFinder, Selection, TableFilter, TableReader, TableStats,
 };
 use crate::time::{self, Zone};
 
@@ -259,22 +259,24 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     // The three outputs only read the selection: write them side by side.
     let kind = analysis.reader.kind();
     let (info, input_name) = (&analysis.info, analysis.input.name.as_str());
-    let write_json = || -> Result<()> {
+    let mut write_json = || -> Result<()> {
         let Some(out) = json_out.as_mut() else {
             return Ok(());
         };
         let encoding = TextEncoding::from_name(info.encoding.as_deref());
         json::write(out.writer(), schema, selection, encoding, args.json_lines)
-            .map_err(|e| retarget(e, out))
+            .map_err(|e| retarget(e, out))?;
+        out.finish()
     };
-    let write_schema = || -> Result<()> {
+    let mut write_schema = || -> Result<()> {
         let Some(out) = schema_out.as_mut() else {
             return Ok(());
         };
         let file =
             crate::replay::schema_file(kind, input_name, &since_label, schema, info, selection)?;
         serde_json::to_writer(out.writer(), &file)
-            .map_err(|e| retarget(Error::io("writing the schema file", e.into()), out))
+            .map_err(|e| retarget(Error::io("writing the schema file", e.into()), out))?;
+        out.finish()
     };
     let mut write_sql = || -> Result<()> {
         let Some(out) = sql_out.as_mut() else {
@@ -289,12 +291,15 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         };
         kind.patch_writer()
             .write(out.writer(), &ctx)
-            .map_err(|e| retarget(e, out))
+            .map_err(|e| retarget(e, out))?;
+        out.finish()
     };
+    let started = analysis.started;
     let (json_done, schema_done, sql_done) = std::thread::scope(|scope| {
-        let json = scope.spawn(write_json);
-        let schema = scope.spawn(write_schema);
-        let sql = write_sql();
+        let json = scope.spawn(move || write_json().inspect(|()| trace(started, "json written")));
+        let schema =
+            scope.spawn(move || write_schema().inspect(|()| trace(started, "schema written")));
+        let sql = write_sql().inspect(|()| trace(started, "patch written"));
         (join(json), join(schema), sql)
     });
     json_done.map_err(|e| locate(e, &analysis.input))?;
@@ -310,6 +315,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     if let Some(out) = sql_out {
         out.commit()?;
     }
+    trace(analysis.started, "outputs in place");
     Ok(report(
         &analysis,
         &config,
@@ -568,7 +574,7 @@ impl SegmentReader<'_> {
                 if boundary > from {
                     out.last_mut()
                         .expect("never empty")
-                        .push(sub_segment(seg, from, boundary));
+                        .push(seg.part(from, boundary));
                 }
                 from = boundary;
                 out.push(Vec::new());
@@ -579,26 +585,11 @@ impl SegmentReader<'_> {
             if from < seg.end {
                 out.last_mut()
                     .expect("never empty")
-                    .push(sub_segment(seg, from, seg.end));
+                    .push(seg.part(from, seg.end));
             }
             done += seg.end - seg.start;
         }
         Ok(out)
-    }
-}
-
-/// `seg` restricted to `[start, end)` (row boundaries).
-fn sub_segment(seg: &Segment, start: u64, end: u64) -> Segment {
-    Segment {
-        start,
-        end,
-        resume_points: seg
-            .resume_points
-            .iter()
-            .copied()
-            .filter(|&p| p > start && p < end)
-            .collect(),
-        ..seg.clone()
     }
 }
 
@@ -612,45 +603,102 @@ fn next_line_start(file: &mut std::fs::File, at: u64, end: u64) -> Result<u64> {
     Ok(if nl { from + len as u64 + 1 } else { end })
 }
 
-/// Reads one piece of a table (its segments in dump order) into `sink`.
+/// Reads one piece of root table `root` (its segments in dump order) into `sink`; with `only`,
+/// just the stretches that may hold its keys. Returns the bytes read.
+#[allow(clippy::too_many_arguments)]
 fn read_piece(
     reader: &dyn DumpReader,
     file: &mut std::fs::File,
     schema: &Schema,
+    root: TableId,
     piece: &[Segment],
+    backwards: bool,
+    only: Option<&KeyFilter>,
+    sink: &mut dyn RowSink,
+) -> Result<u64> {
+    let mut runs: Vec<Segment> = Vec::new();
+    for seg in piece {
+        match only.filter(|f| first_field_is(schema, root, seg, f.column)) {
+            Some(filter) => runs.extend(wanted_runs(seg, &filter.keys)),
+            None => runs.push(seg.clone()),
+        }
+    }
+    if backwards {
+        runs.reverse();
+    }
+    let mut bytes = 0;
+    for run in &runs {
+        read_segment(reader, file, schema, run, backwards, sink)?;
+        bytes += run.end - run.start;
+    }
+    Ok(bytes)
+}
+
+/// Is the first field of `seg`'s rows column `column` of root table `root`?
+fn first_field_is(schema: &Schema, root: TableId, seg: &Segment, column: usize) -> bool {
+    let Some(&first) = seg.columns.first() else {
+        return false;
+    };
+    if seg.table == root {
+        return first == column;
+    }
+    // A partition leaf: the same column by name.
+    let leaf = &schema.tables[seg.table];
+    leaf.columns.get(first).map(|c| &c.name)
+        == schema.tables[root].columns.get(column).map(|c| &c.name)
+}
+
+/// The parts of `seg` whose stretches may hold one of `keys` in their first field (adjacent
+/// stretches joined), in dump order.
+fn wanted_runs(seg: &Segment, keys: &[i64]) -> Vec<Segment> {
+    let mut runs = Vec::new();
+    let mut open: Option<(u64, u64)> = None;
+    for (start, end, range) in seg.stretches() {
+        if !range.may_hold(keys) {
+            continue;
+        }
+        open = match open {
+            Some((a, b)) if b == start => Some((a, end)),
+            Some((a, b)) => {
+                runs.push(seg.part(a, b));
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    if let Some((a, b)) = open {
+        runs.push(seg.part(a, b));
+    }
+    runs
+}
+
+/// Reads one segment (or part of one) into `sink`, last row first where the dialect can.
+fn read_segment(
+    reader: &dyn DumpReader,
+    file: &mut std::fs::File,
+    schema: &Schema,
+    seg: &Segment,
     backwards: bool,
     sink: &mut dyn RowSink,
 ) -> Result<()> {
-    let segments: Box<dyn Iterator<Item = &Segment>> = if backwards {
-        Box::new(piece.iter().rev())
-    } else {
-        Box::new(piece.iter())
-    };
-    for seg in segments {
-        if backwards && reader.rescan_backwards(file, schema, seg, sink)? {
-            continue;
-        }
-        if backwards && seg.format == crate::dialect::SegmentFormat::Insert {
-            insert_run_backwards(reader, file, schema, seg, sink)?;
-            continue;
-        }
-        // Read ahead on another thread: the copy out of the page cache overlaps parsing.
-        let mut own = file
-            .try_clone()
-            .map_err(|e| Error::io("re-reading the dump", e))?;
-        own.seek(SeekFrom::Start(seg.start))
-            .map_err(|e| Error::io("re-reading the dump", e))?;
-        let feed = crate::input::ReadAhead::spawn(
-            own.take(seg.end - seg.start),
-            None,
-            Progress::default(),
-        );
-        let mut nothing = std::io::empty();
-        let raw: &mut dyn Read = &mut nothing;
-        let mut stream = ByteStream::from_feed(raw, Box::new(feed), seg.start);
-        reader.rescan(&mut stream, schema, seg, sink)?;
+    if backwards && reader.rescan_backwards(file, schema, seg, sink)? {
+        return Ok(());
     }
-    Ok(())
+    if backwards && seg.format == crate::dialect::SegmentFormat::Insert {
+        return insert_run_backwards(reader, file, schema, seg, sink);
+    }
+    // Read ahead on another thread: the copy out of the page cache overlaps parsing.
+    let mut own = file
+        .try_clone()
+        .map_err(|e| Error::io("re-reading the dump", e))?;
+    own.seek(SeekFrom::Start(seg.start))
+        .map_err(|e| Error::io("re-reading the dump", e))?;
+    let feed =
+        crate::input::ReadAhead::spawn(own.take(seg.end - seg.start), None, Progress::default());
+    let mut nothing = std::io::empty();
+    let raw: &mut dyn Read = &mut nothing;
+    let mut stream = ByteStream::from_feed(raw, Box::new(feed), seg.start);
+    reader.rescan(&mut stream, schema, seg, sink)
 }
 
 impl TableReader for SegmentReader<'_> {
@@ -659,6 +707,7 @@ impl TableReader for SegmentReader<'_> {
         schema: &Schema,
         table: TableId,
         backwards: bool,
+        only: Option<&KeyFilter>,
         sinks: &mut [&mut (dyn RowSink + Send)],
     ) -> Result<()> {
         let trace = std::env::var_os("DBSALVAGE_TRACE").is_some();
@@ -667,22 +716,25 @@ impl TableReader for SegmentReader<'_> {
         let mut file = self.input.reopen()?;
         let pieces = self.cut(&mut file, table, sinks.len())?;
         let reader = self.reader;
+        let read;
         if let ([piece], [sink, ..]) = (pieces.as_slice(), &mut *sinks) {
-            read_piece(reader, &mut file, schema, piece, backwards, *sink)?;
+            read = read_piece(
+                reader, &mut file, schema, table, piece, backwards, only, *sink,
+            )?;
         } else {
             // Each piece on its own thread, with its own file handle (offsets are per handle).
             let mut files = vec![file];
             for _ in 1..pieces.len() {
                 files.push(self.input.reopen()?);
             }
-            let results: Vec<Result<()>> = std::thread::scope(|scope| {
+            let results: Vec<Result<u64>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = pieces
                     .iter()
                     .zip(sinks.iter_mut())
                     .zip(files.iter_mut())
                     .map(|((piece, sink), file)| {
                         scope.spawn(move || {
-                            read_piece(reader, file, schema, piece, backwards, *sink)
+                            read_piece(reader, file, schema, table, piece, backwards, only, *sink)
                         })
                     })
                     .collect();
@@ -692,13 +744,14 @@ impl TableReader for SegmentReader<'_> {
                     .collect()
             });
             // The error of the earliest piece, as a sequential read would report.
-            results.into_iter().collect::<Result<Vec<()>>>()?;
+            read = results.into_iter().sum::<Result<u64>>()?;
         }
         if trace {
             eprintln!(
-                "dbsalvage: re-read {}{} ({}) in {} piece(s) in {:.2}s",
+                "dbsalvage: re-read {}{} ({} of {}) in {} piece(s) in {:.2}s",
                 schema.tables[table].name,
                 if backwards { " backwards" } else { "" },
+                human_bytes(read),
                 human_bytes(bytes),
                 pieces.len(),
                 started.elapsed().as_secs_f64()
@@ -725,16 +778,8 @@ fn insert_run_backwards(
     seg: &Segment,
     sink: &mut dyn RowSink,
 ) -> Result<()> {
-    let mut bounds: Vec<u64> = std::iter::once(seg.start)
-        .chain(seg.resume_points.iter().copied())
-        .collect();
-    bounds.push(seg.end);
-    for w in bounds.windows(2).rev() {
-        let stretch = Segment {
-            start: w[0],
-            end: w[1],
-            ..seg.clone()
-        };
+    for (start, end, _) in seg.stretches().rev() {
+        let stretch = seg.part(start, end);
         file.seek(SeekFrom::Start(stretch.start))
             .map_err(|e| Error::io("re-reading the dump", e))?;
         let mut limited = (&mut *file).take(stretch.end - stretch.start);

@@ -234,6 +234,16 @@ impl KeySet {
         self.ints.len() + self.other.len()
     }
 
+    /// Every key as an integer, sorted, when every key is a canonical integer.
+    pub fn sorted_ints(&self) -> Option<Vec<i64>> {
+        if !self.other.is_empty() {
+            return None;
+        }
+        let mut ints: Vec<i64> = self.ints.iter().copied().collect();
+        ints.sort_unstable();
+        Some(ints)
+    }
+
     /// Every key, as owned bytes (order unspecified).
     pub fn keys(&self) -> Vec<Key> {
         let ints = self
@@ -244,9 +254,10 @@ impl KeySet {
     }
 }
 
-/// The integer whose decimal text is exactly `b`, if there is one.
+/// The integer whose decimal text is exactly `b`, if there is one (no `+`, no leading zero, no
+/// `-0`; at most 18 digits).
 #[inline]
-fn canonical_int(b: &[u8]) -> Option<i64> {
+pub fn canonical_int(b: &[u8]) -> Option<i64> {
     let (negative, digits) = match b.split_first()? {
         (b'-', rest) => (true, rest),
         _ => (false, b),

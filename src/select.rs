@@ -523,6 +523,16 @@ impl RowSink for RootFinder<'_> {
     }
 }
 
+/// What a read for ancestors looks for: rows whose column `column` holds one of `keys` (sorted
+/// integers). A reader may skip rows it knows hold none of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFilter {
+    /// The root table's column.
+    pub column: usize,
+    /// The keys, sorted.
+    pub keys: Vec<i64>,
+}
+
 /// Re-reads the rows of a table (all partition leaves of a root) for the resolver.
 pub trait TableReader {
     /// Hands every row of root table `table` (from all its segments) to the sinks: the table
@@ -531,7 +541,7 @@ pub trait TableReader {
     /// that does not cut gives every row to `sinks[0]`. With `backwards`, each piece's rows
     /// may come last-first (readers that cannot, give them in dump order): chains of
     /// self-references point back in the dump, so a backwards read follows a whole chain of
-    /// ancestors in one pass.
+    /// ancestors in one pass. With `only`, rows that cannot match it may be left out.
     ///
     /// # Errors
     /// Read or parse failures.
@@ -540,6 +550,7 @@ pub trait TableReader {
         schema: &Schema,
         table: TableId,
         backwards: bool,
+        only: Option<&KeyFilter>,
         sinks: &mut [&mut (dyn RowSink + Send)],
     ) -> Result<()>;
 
@@ -944,6 +955,31 @@ impl RowSink for Matcher<'_> {
 }
 
 impl Resolver<'_> {
+    /// The keys of `t` selected rows still need, when they are all integers of one column.
+    fn ancestor_filter(&self, t: TableId) -> Option<KeyFilter> {
+        let mut column = None;
+        let mut keys = Vec::new();
+        for (f, fk) in self.schema.incoming(t) {
+            if self.needed[f].is_empty() {
+                continue;
+            }
+            let [c] = fk.parent_columns[..] else {
+                return None;
+            };
+            if column.is_some_and(|x| x != c) {
+                return None;
+            }
+            column = Some(c);
+            keys.extend(self.needed[f].sorted_ints()?);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        Some(KeyFilter {
+            column: column?,
+            keys,
+        })
+    }
+
     /// Reads root table `t` (in pieces, as the reader sees fit) and applies what was found, in
     /// dump order (last first for a backwards read). Returns whether the read happened.
     fn sweep(
@@ -953,6 +989,13 @@ impl Resolver<'_> {
         children: &[usize],
         backwards: bool,
     ) -> Result<()> {
+        // A read for ancestors only, all wanted by one integer column: the reader may skip
+        // the stretches of the dump that cannot hold them.
+        let only = if children.is_empty() {
+            self.ancestor_filter(t)
+        } else {
+            None
+        };
         let pieces = reader.parallelism().max(1);
         let found: Vec<Vec<Found>> = {
             let frozen = Frozen {
@@ -969,7 +1012,7 @@ impl Resolver<'_> {
                 .iter_mut()
                 .map(|m| m as &mut (dyn RowSink + Send))
                 .collect();
-            reader.read_table(self.schema, t, backwards, &mut sinks)?;
+            reader.read_table(self.schema, t, backwards, only.as_ref(), &mut sinks)?;
             drop(sinks);
             matchers.into_iter().map(|m| m.found).collect()
         };
@@ -1203,10 +1246,20 @@ mod tests {
             schema: &Schema,
             table: TableId,
             _backwards: bool,
+            only: Option<&KeyFilter>,
             sinks: &mut [&mut (dyn RowSink + Send)],
         ) -> Result<()> {
+            // As strict as a reader may be: with `only`, every row that cannot match is left out.
+            let skipped = |cells: &[Option<&str>]| {
+                only.is_some_and(|f| {
+                    let value = cells.get(f.column).copied().flatten();
+                    value
+                        .and_then(|v| crate::row::canonical_int(v.as_bytes()))
+                        .is_some_and(|v| f.keys.binary_search(&v).is_err())
+                })
+            };
             let of_table: Vec<usize> = (0..self.rows.len())
-                .filter(|&i| self.rows[i].0 == table)
+                .filter(|&i| self.rows[i].0 == table && !skipped(&self.rows[i].1))
                 .collect();
             let per_piece = of_table.len().div_ceil(sinks.len()).max(1);
             for (piece, sink) in of_table.chunks(per_piece).zip(sinks.iter_mut()) {

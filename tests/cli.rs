@@ -1527,10 +1527,21 @@ fn mysql_dump_inspect_and_summary() {
 // ---------------------------------------------------------------------------------------------
 // nothing lost: the summary, the JSON and the patch count the same rows
 
-/// The `gen` example (`examples/gen.rs`), built the first time it is needed.
+/// The `gen` example (`examples/gen.rs`): the one `cargo test` built beside this test (in
+/// `target/<profile>/examples/`), else built the first time it is needed.
 fn gen_binary() -> &'static Path {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
+        let beside = std::env::current_exe().ok().and_then(|exe| {
+            let profile_dir = exe.parent()?.parent()?;
+            let gen = profile_dir
+                .join("examples")
+                .join(format!("gen{}", std::env::consts::EXE_SUFFIX));
+            gen.is_file().then_some(gen)
+        });
+        if let Some(gen) = beside {
+            return gen;
+        }
         let out = Command::new(env!("CARGO"))
             .args(["build", "--example", "gen", "--message-format=json"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -7,8 +7,9 @@
 //! golden` rewrites the expectations from the current output; review the diff before committing.
 //!
 //! Every case runs twice: as it is, and with table re-reads cut into three pieces wherever a
-//! row starts (`DBSALVAGE_THREADS=3 DBSALVAGE_PIECE_BYTES=1`); both must give the expected
-//! output.
+//! row starts and resume points at every row or statement (`DBSALVAGE_THREADS=3
+//! DBSALVAGE_PIECE_BYTES=1 DBSALVAGE_RESUME_SPACING=1`: reads for ancestors then skip every
+//! stretch that cannot hold them); both must give the expected output.
 
 mod support;
 

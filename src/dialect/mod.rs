@@ -131,9 +131,80 @@ pub struct Segment {
     pub format: SegmentFormat,
     /// For each field of a row in this segment, the table column it fills.
     pub columns: Vec<usize>,
-    /// Offsets, after `start`, where a statement of a run of INSERTs starts, about every
-    /// [`RESUME_SPACING`] bytes: a run can be read backwards one stretch at a time from them.
+    /// Offsets, after `start`, where a row (COPY) or a statement (a run of INSERTs) starts,
+    /// about every [`RESUME_SPACING`] bytes: the segment can be read one stretch at a time
+    /// from them (backwards, or only where wanted).
     pub resume_points: Vec<u64>,
+    /// Per stretch (from `start`, each resume point, to `end`): the range of the rows' first
+    /// field, so that a read for some keys of that column can skip stretches that cannot hold
+    /// them. Always one more than `resume_points`.
+    pub first_field: Vec<FieldRange>,
+}
+
+/// What the first field of the rows of a stretch holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRange {
+    /// No row.
+    Empty,
+    /// Only canonical integers (see [`crate::row::canonical_int`]), between these two.
+    Ints {
+        /// The least.
+        min: i64,
+        /// The greatest.
+        max: i64,
+    },
+    /// Anything else, or not known: the stretch may hold any key.
+    Any,
+}
+
+impl FieldRange {
+    /// Notes one row's first field (its text; `None` for NULL or absent).
+    #[inline]
+    pub fn add(&mut self, first: Option<&[u8]>) {
+        match first.and_then(crate::row::canonical_int) {
+            Some(v) => self.add_int(v),
+            None => *self = FieldRange::Any,
+        }
+    }
+
+    /// Notes one row whose first field is the integer `v`.
+    #[inline]
+    pub fn add_int(&mut self, v: i64) {
+        *self = match *self {
+            FieldRange::Empty => FieldRange::Ints { min: v, max: v },
+            FieldRange::Ints { min, max } => FieldRange::Ints {
+                min: min.min(v),
+                max: max.max(v),
+            },
+            FieldRange::Any => FieldRange::Any,
+        };
+    }
+
+    /// Both ranges together.
+    pub fn merge(self, other: FieldRange) -> FieldRange {
+        match (self, other) {
+            (FieldRange::Empty, r) | (r, FieldRange::Empty) => r,
+            (FieldRange::Ints { min: a, max: b }, FieldRange::Ints { min: c, max: d }) => {
+                FieldRange::Ints {
+                    min: a.min(c),
+                    max: b.max(d),
+                }
+            }
+            _ => FieldRange::Any,
+        }
+    }
+
+    /// May a row of the stretch have one of `keys` (sorted) in its first field?
+    pub fn may_hold(&self, keys: &[i64]) -> bool {
+        match *self {
+            FieldRange::Empty => false,
+            FieldRange::Ints { min, max } => {
+                let i = keys.partition_point(|&k| k < min);
+                keys.get(i).is_some_and(|&k| k <= max)
+            }
+            FieldRange::Any => true,
+        }
+    }
 }
 
 /// The least distance between two [`Segment::resume_points`].
@@ -153,13 +224,82 @@ fn resume_spacing() -> u64 {
 }
 
 impl Segment {
-    /// Extends a run of INSERT statements with the statement `[stmt_start, end)`.
-    pub fn extend(&mut self, stmt_start: u64, end: u64) {
-        let last = self.resume_points.last().copied().unwrap_or(self.start);
-        if stmt_start >= last + resume_spacing() {
-            self.resume_points.push(stmt_start);
+    /// A segment of one stretch, `[start, end)`, whose first fields are `first_field`.
+    pub fn new(
+        table: TableId,
+        start: u64,
+        end: u64,
+        format: SegmentFormat,
+        columns: Vec<usize>,
+        first_field: FieldRange,
+    ) -> Segment {
+        Segment {
+            table,
+            start,
+            end,
+            format,
+            columns,
+            resume_points: Vec::new(),
+            first_field: vec![first_field],
         }
+    }
+
+    /// Extends a run of INSERT statements with the statement `[stmt_start, end)`, whose rows'
+    /// first fields are `first_field`.
+    pub fn extend(&mut self, stmt_start: u64, end: u64, first_field: FieldRange) {
         self.end = end;
+        self.mark(stmt_start, first_field);
+    }
+
+    /// Rows from `at` on have first fields `first_field`; `at` becomes a resume point when it
+    /// is far enough from the last one (it must start a row, or a statement of a run).
+    #[inline]
+    pub fn mark(&mut self, at: u64, first_field: FieldRange) {
+        let last = self.resume_points.last().copied().unwrap_or(self.start);
+        if at >= last + resume_spacing() {
+            self.resume_points.push(at);
+            self.first_field.push(first_field);
+        } else if let Some(range) = self.first_field.last_mut() {
+            *range = range.merge(first_field);
+        }
+    }
+
+    /// The stretches: `(start, end, first fields)`, in dump order.
+    pub fn stretches(&self) -> impl DoubleEndedIterator<Item = (u64, u64, FieldRange)> + '_ {
+        (0..=self.resume_points.len()).map(move |i| {
+            let start = if i == 0 {
+                self.start
+            } else {
+                self.resume_points[i - 1]
+            };
+            let end = self.resume_points.get(i).copied().unwrap_or(self.end);
+            let range = self.first_field.get(i).copied().unwrap_or(FieldRange::Any);
+            (start, end, range)
+        })
+    }
+
+    /// The part `[start, end)` (both where rows, or statements of a run, start).
+    pub fn part(&self, start: u64, end: u64) -> Segment {
+        let mut part = Segment {
+            start,
+            end,
+            resume_points: Vec::new(),
+            first_field: Vec::new(),
+            ..self.clone()
+        };
+        for (s, e, range) in self.stretches() {
+            if e <= start || s >= end {
+                continue;
+            }
+            if s > start {
+                part.resume_points.push(s);
+            }
+            part.first_field.push(range);
+        }
+        if part.first_field.is_empty() {
+            part.first_field.push(FieldRange::Empty);
+        }
+        part
     }
 }
 
@@ -258,6 +398,66 @@ pub trait PatchWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ints(min: i64, max: i64) -> FieldRange {
+        FieldRange::Ints { min, max }
+    }
+
+    #[test]
+    fn field_ranges_hold_what_was_added() {
+        let mut r = FieldRange::Empty;
+        assert!(!r.may_hold(&[1, 2, 3]));
+        r.add(Some(b"7"));
+        r.add(Some(b"-3"));
+        assert_eq!(r, ints(-3, 7));
+        assert!(r.may_hold(&[-3]) && r.may_hold(&[7]) && r.may_hold(&[-10, 0, 100]));
+        assert!(!r.may_hold(&[-4, 8, 100]) && !r.may_hold(&[]));
+        let mut other = r;
+        other.add(Some(b"007"));
+        assert_eq!(other, FieldRange::Any);
+        let mut null = r;
+        null.add(None);
+        assert_eq!(null, FieldRange::Any);
+        assert_eq!(r.merge(FieldRange::Empty), r);
+        assert_eq!(r.merge(ints(10, 12)), ints(-3, 12));
+        assert_eq!(r.merge(FieldRange::Any), FieldRange::Any);
+        assert!(FieldRange::Any.may_hold(&[]));
+    }
+
+    #[test]
+    fn parts_keep_the_ranges_of_their_stretches() {
+        const S: u64 = RESUME_SPACING;
+        // Stretches [0,S) 1..5, [S,2S) 6..9, [2S,3S) anything.
+        let mut seg = Segment::new(0, 0, 1, SegmentFormat::Insert, vec![0], ints(1, 5));
+        seg.extend(S, 2 * S, ints(6, 9));
+        seg.extend(2 * S, 3 * S, FieldRange::Any);
+        let all: Vec<_> = seg.stretches().collect();
+        assert_eq!(
+            all,
+            [
+                (0, S, ints(1, 5)),
+                (S, 2 * S, ints(6, 9)),
+                (2 * S, 3 * S, FieldRange::Any)
+            ]
+        );
+        let part = seg.part(5, 2 * S);
+        assert_eq!(part.resume_points, [S]);
+        assert_eq!(part.first_field, [ints(1, 5), ints(6, 9)]);
+        assert_eq!(part.stretches().next_back(), Some((S, 2 * S, ints(6, 9))));
+        let inside = seg.part(S + 1, S + 2);
+        assert_eq!(inside.first_field, [ints(6, 9)]);
+    }
+
+    #[test]
+    fn stretches_are_merged_below_the_spacing() {
+        let mut seg = Segment::new(0, 0, 0, SegmentFormat::Insert, vec![0], ints(1, 5));
+        seg.mark(1, ints(9, 9));
+        assert_eq!(seg.resume_points, Vec::<u64>::new());
+        assert_eq!(seg.first_field, [ints(1, 9)]);
+        seg.mark(RESUME_SPACING.max(resume_spacing()), ints(2, 2));
+        assert_eq!(seg.first_field.len(), seg.resume_points.len() + 1);
+        assert_eq!(seg.stretches().count(), seg.first_field.len());
+    }
 
     #[test]
     fn detects_by_header_and_by_syntax() {

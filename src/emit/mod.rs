@@ -103,22 +103,39 @@ impl OutputFile {
         &self.path
     }
 
+    /// Flushes and syncs what was written (the slow part of [`OutputFile::commit`], which
+    /// writer threads do side by side); nothing is written after it.
+    ///
+    /// # Errors
+    /// Any write or sync failure.
+    pub fn finish(&mut self) -> Result<()> {
+        let fail = |source| Error::Output {
+            path: self.path.clone(),
+            source,
+        };
+        let Some(writer) = self.writer.take() else {
+            return Ok(());
+        };
+        let mut inner = writer.into_inner().map_err(|e| fail(e.into_error()))?;
+        inner.flush().map_err(fail)?;
+        drop(inner);
+        if let Some(temp) = &self.temp {
+            temp.as_file().sync_all().map_err(fail)?;
+        }
+        Ok(())
+    }
+
     /// Flushes, syncs and renames the file into place.
     ///
     /// # Errors
     /// Any write, sync or rename failure (the temporary file is removed).
     pub fn commit(mut self) -> Result<()> {
-        let fail = |source| Error::Output {
-            path: self.path.clone(),
-            source,
-        };
-        let writer = self.writer.take().expect("commit runs once");
-        let mut inner = writer.into_inner().map_err(|e| fail(e.into_error()))?;
-        inner.flush().map_err(fail)?;
-        drop(inner);
+        self.finish()?;
         if let Some(temp) = self.temp.take() {
-            temp.as_file().sync_all().map_err(fail)?;
-            temp.persist(&self.path).map_err(|e| fail(e.error))?;
+            temp.persist(&self.path).map_err(|e| Error::Output {
+                path: self.path.clone(),
+                source: e.error,
+            })?;
         }
         Ok(())
     }

@@ -36,7 +36,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use self::lexer::{Lex, LexError, Tok, Tokens};
 use self::values::{Field, TupleRow};
-use crate::dialect::{DialectKind, DumpInfo, DumpReader, ScanResult, Segment, SegmentFormat};
+use crate::dialect::{
+    DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment, SegmentFormat,
+};
 use crate::error::{excerpt, Error, Position, Result};
 use crate::row::RowSink;
 use crate::scan::ByteStream;
@@ -327,6 +329,7 @@ impl Scan<'_> {
         input.consume(head.values_end);
         let (sink, builder, map, scratch) =
             (&mut *self.sink, &self.builder, &self.map, &mut self.scratch);
+        let mut first_field = FieldRange::Empty;
         let tail = read_rows(
             input,
             eof,
@@ -335,6 +338,10 @@ impl Scan<'_> {
             Some(columns.len()),
             &mut self.fields,
             &mut |buf, fields, offset| {
+                first_field.add(match fields.first() {
+                    Some(f) if f.kind == values::Kind::Plain => buf.get(f.start..f.end),
+                    _ => None,
+                });
                 if !wants {
                     return Ok(());
                 }
@@ -360,20 +367,20 @@ impl Scan<'_> {
                 if self.delim != b";" {
                     self.delimiters.insert(start, self.delim.clone());
                 }
-                self.segments[i].extend(start, end);
+                self.segments[i].extend(start, end, first_field);
             }
             _ => {
                 if self.delim != b";" {
                     self.delimiters.insert(start, self.delim.clone());
                 }
-                self.segments.push(Segment {
+                self.segments.push(Segment::new(
                     table,
                     start,
                     end,
-                    format: SegmentFormat::Insert,
+                    SegmentFormat::Insert,
                     columns,
-                    resume_points: Vec::new(),
-                });
+                    first_field,
+                ));
                 self.last_insert = Some(self.segments.len() - 1);
             }
         }

@@ -14,7 +14,9 @@ pub mod patch;
 
 use std::io::Read;
 
-use crate::dialect::{DialectKind, DumpInfo, DumpReader, ScanResult, Segment, SegmentFormat};
+use crate::dialect::{
+    DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment, SegmentFormat,
+};
 use crate::error::{excerpt, Error, Result};
 use crate::row::{CellRef, RowAccess, RowSink};
 use crate::scan::ByteStream;
@@ -282,6 +284,22 @@ fn find_statement(input: &mut Stream<'_>, standard_strings: bool) -> Result<usiz
                 }
             }
         }
+    }
+}
+
+/// The range of a COPY line's first field alone: an integer read straight off the line (the
+/// first pass meets every row: no search for the tab), anything else [`FieldRange::Any`].
+#[inline]
+fn first_field_range(line: &[u8]) -> FieldRange {
+    let digits_from = usize::from(line.first() == Some(&b'-'));
+    let digits = line[digits_from..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let end = digits_from + digits;
+    match (line.get(end), crate::row::canonical_int(&line[..end])) {
+        (Some(b'\t') | None, Some(v)) => FieldRange::Ints { min: v, max: v },
+        _ => FieldRange::Any,
     }
 }
 
@@ -678,6 +696,14 @@ impl Scan<'_> {
         let data_start = input.offset();
         let wants = sink.wants(self.builder.tables(), table);
         let mut rows = CopyRows::new(self.builder.table(table), &columns);
+        let mut segment = Segment::new(
+            table,
+            data_start,
+            data_start,
+            SegmentFormat::CopyText,
+            columns.clone(),
+            FieldRange::Empty,
+        );
         loop {
             let (len, nl) = input.line_len()?;
             let offset = input.offset();
@@ -690,16 +716,11 @@ impl Scan<'_> {
             let line = &input.window()[..len];
             if is_copy_end(line) {
                 input.consume(len + 1);
-                self.segments.push(Segment {
-                    table,
-                    start: data_start,
-                    end: offset,
-                    format: SegmentFormat::CopyText,
-                    columns,
-                    resume_points: Vec::new(),
-                });
+                segment.end = offset;
+                self.segments.push(segment);
                 return Ok(());
             }
+            segment.mark(offset, first_field_range(line));
             rows.row(
                 self.builder.tables(),
                 table,
@@ -732,16 +753,19 @@ impl Scan<'_> {
         let table = self.data_table(&name, start)?;
         let columns = self.column_map(table, header.columns.as_deref(), start)?;
         match self.open_insert.map(|i| &mut self.segments[i]) {
-            Some(seg) if seg.table == table && seg.columns == columns => seg.extend(start, end),
+            // The first fields of INSERT rows are not tracked: every stretch may hold any key.
+            Some(seg) if seg.table == table && seg.columns == columns => {
+                seg.extend(start, end, FieldRange::Any)
+            }
             _ => {
-                self.segments.push(Segment {
+                self.segments.push(Segment::new(
                     table,
                     start,
                     end,
-                    format: SegmentFormat::Insert,
-                    columns: columns.clone(),
-                    resume_points: Vec::new(),
-                });
+                    SegmentFormat::Insert,
+                    columns.clone(),
+                    FieldRange::Any,
+                ));
                 self.open_insert = Some(self.segments.len() - 1);
             }
         }
@@ -1342,14 +1366,14 @@ mod tests {
     #[test]
     fn lines_read_backwards_across_chunk_boundaries() {
         let data = b"xx\nfirst\n\nthird line\nlast\n\\.\n";
-        let seg = Segment {
-            table: 0,
-            start: 3,
-            end: (data.len() - 3) as u64,
-            format: SegmentFormat::CopyText,
-            columns: vec![0],
-            resume_points: Vec::new(),
-        };
+        let seg = Segment::new(
+            0,
+            3,
+            (data.len() - 3) as u64,
+            SegmentFormat::CopyText,
+            vec![0],
+            FieldRange::Any,
+        );
         for chunk in 1..12 {
             let mut got = Vec::new();
             copy_lines_backwards(&mut std::io::Cursor::new(&data[..]), &seg, chunk, |l, o| {
