@@ -66,7 +66,10 @@ impl Input {
     /// The file cannot be opened, or the spool file cannot be created.
     pub fn open(spec: &InputSpec, spool_dir: Option<&Path>) -> Result<Input> {
         let (name, raw, stored_size, path): (String, Box<dyn Read + Send>, _, _) = match spec {
-            InputSpec::Stdin => ("<stdin>".to_string(), Box::new(io::stdin()), None, None),
+            InputSpec::Stdin => {
+                enlarge_pipe_buffer();
+                ("<stdin>".to_string(), Box::new(io::stdin()), None, None)
+            }
             InputSpec::Path(p) => {
                 let f = File::open(p)
                     .map_err(|e| Error::io(format!("cannot open {}", p.display()), e))?;
@@ -164,6 +167,30 @@ fn spool_error(e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("writing the spool file: {e}"))
 }
 
+/// When stdin is a pipe, asks for a 1 MiB pipe buffer (the default 64 KiB one made reading a
+/// 2 GB `cat dump |` three times slower here: 2.5 s against 0.8 s). Best effort: a pipe that
+/// cannot grow, or no pipe at all, is read as it is.
+fn enlarge_pipe_buffer() {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::pipe::fcntl_setpipe_size(io::stdin(), 1 << 20);
+    }
+}
+
+/// Writes `bytes` to the spool in pieces of [`SPOOL_WRITE`] bytes: on Linux, one large
+/// `write` into the page cache was measured several times slower than the same bytes in
+/// 64 KiB writes (2 GB from a pipe: 7.4 s of system time with 1 MiB writes, 2.1 s with
+/// 64 KiB ones).
+fn write_spool(spool: &mut File, bytes: &[u8]) -> io::Result<()> {
+    for piece in bytes.chunks(SPOOL_WRITE) {
+        spool.write_all(piece)?;
+    }
+    Ok(())
+}
+
+/// See [`write_spool`].
+const SPOOL_WRITE: usize = 64 * 1024;
+
 /// Room left in front of each chunk for the unfinished frame of the previous one.
 const HEAD_ROOM: usize = 64 * 1024;
 
@@ -209,7 +236,7 @@ impl ReadAhead {
             let got = filled - HEAD_ROOM;
             if got > 0 {
                 if let Some(spool) = spool.as_mut() {
-                    if let Err(e) = spool.write_all(&buf[HEAD_ROOM..]) {
+                    if let Err(e) = write_spool(spool, &buf[HEAD_ROOM..]) {
                         let _ = tx.send(Err(spool_error(e)));
                         return;
                     }
@@ -245,7 +272,7 @@ impl ChunkFeed for ReadAhead {
         match self.chunks.recv() {
             Ok(Ok(chunk)) => {
                 if let Some(spool) = self.spool.as_mut() {
-                    spool.write_all(&chunk[HEAD_ROOM..]).map_err(spool_error)?;
+                    write_spool(spool, &chunk[HEAD_ROOM..]).map_err(spool_error)?;
                 }
                 Ok(Some((chunk, HEAD_ROOM)))
             }

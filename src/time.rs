@@ -82,16 +82,27 @@ fn parse_offset(s: &[u8]) -> Option<i32> {
         b'-' => (-1, &s[1..]),
         _ => return None,
     };
-    let digits: Vec<u8> = rest.iter().copied().filter(|b| *b != b':').collect();
-    if !rest.iter().all(|b| b.is_ascii_digit() || *b == b':') || digits.is_empty() {
-        return None;
+    // At most six digits (hhmmss), colons anywhere between them; no allocation (this runs for
+    // every created value that carries an offset).
+    let mut buf = [0u8; 6];
+    let mut n = 0;
+    for &b in rest {
+        match b {
+            b':' => {}
+            b'0'..=b'9' if n < buf.len() => {
+                buf[n] = b;
+                n += 1;
+            }
+            _ => return None,
+        }
     }
+    let digits = &buf[..n];
     let num = |d: &[u8]| {
         d.iter()
             .try_fold(0i32, |a, b| Some(a * 10 + i32::from(b - b'0')))
     };
     let (h, m, sec) = match digits.len() {
-        1 | 2 => (num(&digits)?, 0, 0),
+        1 | 2 => (num(digits)?, 0, 0),
         4 => (num(&digits[..2])?, num(&digits[2..])?, 0),
         6 => (num(&digits[..2])?, num(&digits[2..4])?, num(&digits[4..])?),
         _ => return None,

@@ -191,16 +191,7 @@ impl DumpReader for PostgresReader {
         match segment.format {
             SegmentFormat::CopyText => {
                 let mut rows = CopyRows::new(table, &segment.columns);
-                loop {
-                    let (len, nl) = input.line_len()?;
-                    if len == 0 && !nl {
-                        return Ok(());
-                    }
-                    let offset = input.offset();
-                    let line = &input.window()[..len];
-                    if is_copy_end(line) {
-                        return Ok(());
-                    }
+                let mut row = |line: &[u8], offset: u64| {
                     rows.row(
                         &schema.tables,
                         segment.table,
@@ -208,8 +199,33 @@ impl DumpReader for PostgresReader {
                         offset,
                         CopyRead::Again,
                         sink,
-                    )?;
-                    input.consume(len + usize::from(nl));
+                    )
+                };
+                loop {
+                    let base = input.offset();
+                    let window = input.window();
+                    let mut ended = false;
+                    let used = copy::for_each_line(window, false, |start, end, _| {
+                        let line = &window[start..end];
+                        if is_copy_end(line) {
+                            ended = true;
+                            return Ok(false);
+                        }
+                        row(line, base + start as u64)?;
+                        Ok(true)
+                    })?;
+                    input.consume(used);
+                    if ended {
+                        return Ok(());
+                    }
+                    if !input.fill()? {
+                        // A last line without its newline (a segment always ends after one).
+                        let line = input.window();
+                        if !line.is_empty() && !is_copy_end(line) {
+                            row(line, input.offset())?;
+                        }
+                        return Ok(());
+                    }
                 }
             }
             SegmentFormat::Insert => {
@@ -704,32 +720,42 @@ impl Scan<'_> {
             columns.clone(),
             FieldRange::Empty,
         );
+        // Whole windows at a time: newlines and tabs found in one pass.
         loop {
-            let (len, nl) = input.line_len()?;
-            let offset = input.offset();
-            if !nl {
+            let base = input.offset();
+            let window = input.window();
+            let tables = self.builder.tables();
+            let mut ended = None;
+            let used = copy::for_each_line(window, true, |start, end, tabs| {
+                let line = &window[start..end];
+                let offset = base + start as u64;
+                if is_copy_end(line) {
+                    ended = Some(offset);
+                    return Ok(false);
+                }
+                segment.mark(offset, first_field_range(line));
+                rows.row(
+                    tables,
+                    table,
+                    line,
+                    offset,
+                    CopyRead::First { wants, tabs },
+                    sink,
+                )?;
+                Ok(true)
+            })?;
+            input.consume(used);
+            if let Some(end) = ended {
+                segment.end = end;
+                self.segments.push(segment);
+                return Ok(());
+            }
+            if !input.fill()? {
                 return Err(Error::syntax(
                     data_start,
                     format!("the dump ends inside the COPY data of table {name} (no `\\.` line)"),
                 ));
             }
-            let line = &input.window()[..len];
-            if is_copy_end(line) {
-                input.consume(len + 1);
-                segment.end = offset;
-                self.segments.push(segment);
-                return Ok(());
-            }
-            segment.mark(offset, first_field_range(line));
-            rows.row(
-                self.builder.tables(),
-                table,
-                line,
-                offset,
-                CopyRead::First { wants },
-                sink,
-            )?;
-            input.consume(len + 1);
         }
     }
 
@@ -1005,8 +1031,9 @@ impl RowAccess for InsertRow<'_> {
 /// Which read of a COPY line this is.
 #[derive(Clone, Copy)]
 enum CopyRead {
-    /// The first read: validate; decode only if the sink wants the table.
-    First { wants: bool },
+    /// The first read: validate (the line holds `tabs` tabs); decode only if the sink wants
+    /// the table.
+    First { wants: bool, tabs: usize },
     /// A re-read of a validated segment.
     Again,
 }
@@ -1049,7 +1076,7 @@ impl<'t> CopyRows<'t> {
         sink: &mut dyn RowSink,
     ) -> Result<()> {
         let (wants, validate) = match read {
-            CopyRead::First { wants } => (wants, true),
+            CopyRead::First { wants, .. } => (wants, true),
             CopyRead::Again => (true, false),
         };
         self.spans.clear();
@@ -1058,7 +1085,10 @@ impl<'t> CopyRows<'t> {
         // nearer.
         let mut fields = None;
         if validate {
-            let n = memchr::memchr_iter(b'\t', line).count() + 1;
+            let n = match read {
+                CopyRead::First { tabs, .. } => tabs + 1,
+                CopyRead::Again => memchr::memchr_iter(b'\t', line).count() + 1,
+            };
             if n != self.columns.len() {
                 return Err(Error::data(
                     offset,
