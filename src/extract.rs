@@ -618,8 +618,8 @@ fn read_piece(
 ) -> Result<u64> {
     let mut runs: Vec<Segment> = Vec::new();
     for seg in piece {
-        match only.filter(|f| first_field_is(schema, root, seg, f.column)) {
-            Some(filter) => runs.extend(wanted_runs(seg, &filter.keys)),
+        match only {
+            Some(filter) => runs.extend(wanted_runs(schema, root, seg, filter)),
             None => runs.push(seg.clone()),
         }
     }
@@ -634,27 +634,37 @@ fn read_piece(
     Ok(bytes)
 }
 
-/// Is the first field of `seg`'s rows column `column` of root table `root`?
-fn first_field_is(schema: &Schema, root: TableId, seg: &Segment, column: usize) -> bool {
-    let Some(&first) = seg.columns.first() else {
-        return false;
+/// Where in `seg`'s rows (which of the leading fields) column `column` of root table `root` is.
+fn lead_field(schema: &Schema, root: TableId, seg: &Segment, column: usize) -> Option<usize> {
+    let field = if seg.table == root {
+        seg.columns.iter().position(|&c| c == column)?
+    } else {
+        // A partition leaf: the same column by name.
+        let name = &schema.tables[root].columns.get(column)?.name;
+        let leaf = &schema.tables[seg.table];
+        seg.columns
+            .iter()
+            .position(|&c| leaf.columns.get(c).is_some_and(|c| &c.name == name))?
     };
-    if seg.table == root {
-        return first == column;
-    }
-    // A partition leaf: the same column by name.
-    let leaf = &schema.tables[seg.table];
-    leaf.columns.get(first).map(|c| &c.name)
-        == schema.tables[root].columns.get(column).map(|c| &c.name)
+    (field < crate::dialect::LEAD_FIELDS).then_some(field)
 }
 
-/// The parts of `seg` whose stretches may hold one of `keys` in their first field (adjacent
-/// stretches joined), in dump order.
-fn wanted_runs(seg: &Segment, keys: &[i64]) -> Vec<Segment> {
+/// The parts of `seg` whose stretches may hold rows `filter` looks for (adjacent stretches
+/// joined), in dump order.
+fn wanted_runs(schema: &Schema, root: TableId, seg: &Segment, filter: &KeyFilter) -> Vec<Segment> {
+    let fields: Vec<Option<usize>> = filter
+        .wanted
+        .iter()
+        .map(|(column, _)| lead_field(schema, root, seg, *column))
+        .collect();
     let mut runs = Vec::new();
     let mut open: Option<(u64, u64)> = None;
-    for (start, end, range) in seg.stretches() {
-        if !range.may_hold(keys) {
+    for (start, end, lead) in seg.stretches() {
+        let wanted = filter.may_match(|column| {
+            let i = filter.wanted.iter().position(|(c, _)| *c == column)?;
+            fields[i].map(|f| lead[f])
+        });
+        if !wanted {
             continue;
         }
         open = match open {

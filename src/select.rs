@@ -523,14 +523,22 @@ impl RowSink for RootFinder<'_> {
     }
 }
 
-/// What a read for ancestors looks for: rows whose column `column` holds one of `keys` (sorted
-/// integers). A reader may skip rows it knows hold none of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a table read looks for: rows where, for one of `wanted`, the column holds one of the
+/// keys (sorted integers). A reader may skip rows it knows match none of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KeyFilter {
-    /// The root table's column.
-    pub column: usize,
-    /// The keys, sorted.
-    pub keys: Vec<i64>,
+    /// (The root table's column, the keys.)
+    pub wanted: Vec<(usize, Vec<i64>)>,
+}
+
+impl KeyFilter {
+    /// May a row whose column values lie in `ranges` match? `ranges(column)` gives the range
+    /// of a column, `None` when it is not known (then the row may match).
+    pub fn may_match(&self, ranges: impl Fn(usize) -> Option<crate::dialect::FieldRange>) -> bool {
+        self.wanted
+            .iter()
+            .any(|(column, keys)| ranges(*column).is_none_or(|r| r.may_hold(keys)))
+    }
 }
 
 /// Re-reads the rows of a table (all partition leaves of a root) for the resolver.
@@ -955,10 +963,19 @@ impl RowSink for Matcher<'_> {
 }
 
 impl Resolver<'_> {
-    /// The keys of `t` selected rows still need, when they are all integers of one column.
-    fn ancestor_filter(&self, t: TableId) -> Option<KeyFilter> {
-        let mut column = None;
-        let mut keys = Vec::new();
+    /// What a read of `t` looks for, when every foreign key involved is one integer column:
+    /// through `children`, rows referencing roots and descendants; through the foreign keys
+    /// into `t`, the keys selected rows still need.
+    fn read_filter(&self, t: TableId, children: &[usize]) -> Option<KeyFilter> {
+        let mut filter = KeyFilter::default();
+        for &f in children {
+            let fk = &self.schema.foreign_keys[f];
+            let [c] = fk.child_columns[..] else {
+                return None;
+            };
+            let keys = self.index.rooted[self.parent_spec[f]].sorted_ints()?;
+            filter.wanted.push((c, keys));
+        }
         for (f, fk) in self.schema.incoming(t) {
             if self.needed[f].is_empty() {
                 continue;
@@ -966,18 +983,9 @@ impl Resolver<'_> {
             let [c] = fk.parent_columns[..] else {
                 return None;
             };
-            if column.is_some_and(|x| x != c) {
-                return None;
-            }
-            column = Some(c);
-            keys.extend(self.needed[f].sorted_ints()?);
+            filter.wanted.push((c, self.needed[f].sorted_ints()?));
         }
-        keys.sort_unstable();
-        keys.dedup();
-        Some(KeyFilter {
-            column: column?,
-            keys,
-        })
+        Some(filter)
     }
 
     /// Reads root table `t` (in pieces, as the reader sees fit) and applies what was found, in
@@ -989,13 +997,8 @@ impl Resolver<'_> {
         children: &[usize],
         backwards: bool,
     ) -> Result<()> {
-        // A read for ancestors only, all wanted by one integer column: the reader may skip
-        // the stretches of the dump that cannot hold them.
-        let only = if children.is_empty() {
-            self.ancestor_filter(t)
-        } else {
-            None
-        };
+        // The reader may skip the stretches of the dump that cannot hold what is looked for.
+        let only = self.read_filter(t, children);
         let pieces = reader.parallelism().max(1);
         let found: Vec<Vec<Found>> = {
             let frozen = Frozen {
@@ -1252,10 +1255,11 @@ mod tests {
             // As strict as a reader may be: with `only`, every row that cannot match is left out.
             let skipped = |cells: &[Option<&str>]| {
                 only.is_some_and(|f| {
-                    let value = cells.get(f.column).copied().flatten();
-                    value
-                        .and_then(|v| crate::row::canonical_int(v.as_bytes()))
-                        .is_some_and(|v| f.keys.binary_search(&v).is_err())
+                    !f.may_match(|column| {
+                        let value = cells.get(column).copied().flatten()?;
+                        let v = crate::row::canonical_int(value.as_bytes())?;
+                        Some(crate::dialect::FieldRange::of(v))
+                    })
                 })
             };
             let of_table: Vec<usize> = (0..self.rows.len())

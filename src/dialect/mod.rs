@@ -135,75 +135,102 @@ pub struct Segment {
     /// about every [`RESUME_SPACING`] bytes: the segment can be read one stretch at a time
     /// from them (backwards, or only where wanted).
     pub resume_points: Vec<u64>,
-    /// Per stretch (from `start`, each resume point, to `end`): the range of the rows' first
-    /// field, so that a read for some keys of that column can skip stretches that cannot hold
-    /// them. Always one more than `resume_points`.
-    pub first_field: Vec<FieldRange>,
+    /// Per stretch (from `start`, each resume point, to `end`): the ranges of the rows' leading
+    /// integer fields (keys and foreign keys, mostly), so that a read for some keys of those
+    /// columns can skip the stretches that cannot hold them. Always one more than
+    /// `resume_points`.
+    pub lead: Vec<Lead>,
+    /// How many leading fields `lead` tracks (the others are [`FieldRange::ANY`]).
+    pub tracked: usize,
 }
 
-/// What the first field of the rows of a stretch holds.
+/// How many leading fields of a row have their ranges kept.
+pub const LEAD_FIELDS: usize = 4;
+
+/// The ranges of the first [`LEAD_FIELDS`] fields of the rows of a stretch (fields not
+/// tracked: [`FieldRange::ANY`]).
+pub type Lead = [FieldRange; LEAD_FIELDS];
+
+/// A [`Lead`] of no row yet, tracking the first `tracked` fields.
+pub fn lead_empty(tracked: usize) -> Lead {
+    std::array::from_fn(|i| {
+        if i < tracked {
+            FieldRange::EMPTY
+        } else {
+            FieldRange::ANY
+        }
+    })
+}
+
+/// A [`Lead`] that may hold anything.
+pub const LEAD_ANY: Lead = [FieldRange::ANY; LEAD_FIELDS];
+
+fn merge_lead(a: Lead, b: Lead) -> Lead {
+    std::array::from_fn(|i| a[i].merge(b[i]))
+}
+
+/// The values one field takes in the rows of a stretch: integers between `min` and `max`.
+/// [`FieldRange::EMPTY`] (no row, or only NULLs, which match no key) has `min > max`;
+/// [`FieldRange::ANY`] (something that is not a canonical integer) spans every integer. Kept
+/// as two integers so that adding a row is two comparisons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldRange {
-    /// No row.
-    Empty,
-    /// Only canonical integers (see [`crate::row::canonical_int`]), between these two.
-    Ints {
-        /// The least.
-        min: i64,
-        /// The greatest.
-        max: i64,
-    },
-    /// Anything else, or not known: the stretch may hold any key.
-    Any,
+pub struct FieldRange {
+    /// The least value.
+    pub min: i64,
+    /// The greatest value.
+    pub max: i64,
 }
 
 impl FieldRange {
-    /// Notes one row's first field (its text; `None` for NULL or absent).
+    /// No value.
+    pub const EMPTY: FieldRange = FieldRange {
+        min: i64::MAX,
+        max: i64::MIN,
+    };
+
+    /// Any value.
+    pub const ANY: FieldRange = FieldRange {
+        min: i64::MIN,
+        max: i64::MAX,
+    };
+
+    /// The one integer `v`.
+    pub fn of(v: i64) -> FieldRange {
+        FieldRange { min: v, max: v }
+    }
+
+    /// Notes one row's field: its text, `None` for NULL (which no key matches: the range
+    /// stays as it is).
     #[inline]
-    pub fn add(&mut self, first: Option<&[u8]>) {
-        match first.and_then(crate::row::canonical_int) {
+    pub fn add(&mut self, field: Option<&[u8]>) {
+        let Some(text) = field else {
+            return;
+        };
+        match crate::row::canonical_int(text) {
             Some(v) => self.add_int(v),
-            None => *self = FieldRange::Any,
+            None => *self = FieldRange::ANY,
         }
     }
 
-    /// Notes one row whose first field is the integer `v`.
+    /// Notes one row whose field is the integer `v`.
     #[inline]
     pub fn add_int(&mut self, v: i64) {
-        *self = match *self {
-            FieldRange::Empty => FieldRange::Ints { min: v, max: v },
-            FieldRange::Ints { min, max } => FieldRange::Ints {
-                min: min.min(v),
-                max: max.max(v),
-            },
-            FieldRange::Any => FieldRange::Any,
-        };
+        *self = self.merge(FieldRange::of(v));
     }
 
     /// Both ranges together.
+    #[inline]
     pub fn merge(self, other: FieldRange) -> FieldRange {
-        match (self, other) {
-            (FieldRange::Empty, r) | (r, FieldRange::Empty) => r,
-            (FieldRange::Ints { min: a, max: b }, FieldRange::Ints { min: c, max: d }) => {
-                FieldRange::Ints {
-                    min: a.min(c),
-                    max: b.max(d),
-                }
-            }
-            _ => FieldRange::Any,
+        FieldRange {
+            min: self.min.min(other.min),
+            max: self.max.max(other.max),
         }
     }
 
-    /// May a row of the stretch have one of `keys` (sorted) in its first field?
+    /// May a row of the stretch have one of `keys` (sorted) in this field?
     pub fn may_hold(&self, keys: &[i64]) -> bool {
-        match *self {
-            FieldRange::Empty => false,
-            FieldRange::Ints { min, max } => {
-                let i = keys.partition_point(|&k| k < min);
-                keys.get(i).is_some_and(|&k| k <= max)
-            }
-            FieldRange::Any => true,
-        }
+        let i = keys.partition_point(|&k| k < self.min);
+        keys.get(i).is_some_and(|&k| k <= self.max)
     }
 }
 
@@ -224,48 +251,53 @@ fn resume_spacing() -> u64 {
 }
 
 impl Segment {
-    /// A segment of one stretch, `[start, end)`, whose first fields are `first_field`.
+    /// An empty segment at `start` whose rows' first `tracked` leading fields will be tracked.
     pub fn new(
         table: TableId,
         start: u64,
-        end: u64,
         format: SegmentFormat,
         columns: Vec<usize>,
-        first_field: FieldRange,
+        tracked: usize,
     ) -> Segment {
+        let tracked = tracked.min(LEAD_FIELDS);
         Segment {
             table,
             start,
-            end,
+            end: start,
             format,
             columns,
             resume_points: Vec::new(),
-            first_field: vec![first_field],
+            lead: vec![lead_empty(tracked)],
+            tracked,
         }
     }
 
     /// Extends a run of INSERT statements with the statement `[stmt_start, end)`, whose rows'
-    /// first fields are `first_field`.
-    pub fn extend(&mut self, stmt_start: u64, end: u64, first_field: FieldRange) {
+    /// leading fields are `lead`.
+    pub fn extend(&mut self, stmt_start: u64, end: u64, lead: Lead) {
         self.end = end;
-        self.mark(stmt_start, first_field);
+        let current = self.stretch_at(stmt_start);
+        *current = merge_lead(*current, lead);
     }
 
-    /// Rows from `at` on have first fields `first_field`; `at` becomes a resume point when it
-    /// is far enough from the last one (it must start a row, or a statement of a run).
+    /// The ranges of the stretch that a row (or a statement of a run) starting at `at` belongs
+    /// to, for the caller to widen: `at` starts a new stretch when it is far enough from the
+    /// last resume point.
     #[inline]
-    pub fn mark(&mut self, at: u64, first_field: FieldRange) {
+    pub fn stretch_at(&mut self, at: u64) -> &mut Lead {
         let last = self.resume_points.last().copied().unwrap_or(self.start);
-        if at >= last + resume_spacing() {
-            self.resume_points.push(at);
-            self.first_field.push(first_field);
-        } else if let Some(range) = self.first_field.last_mut() {
-            *range = range.merge(first_field);
+        if at >= last + resume_spacing() || self.lead.is_empty() {
+            if !self.lead.is_empty() {
+                self.resume_points.push(at);
+            }
+            self.lead.push(lead_empty(self.tracked));
         }
+        let current = self.lead.len() - 1;
+        &mut self.lead[current]
     }
 
-    /// The stretches: `(start, end, first fields)`, in dump order.
-    pub fn stretches(&self) -> impl DoubleEndedIterator<Item = (u64, u64, FieldRange)> + '_ {
+    /// The stretches: `(start, end, leading fields)`, in dump order.
+    pub fn stretches(&self) -> impl DoubleEndedIterator<Item = (u64, u64, Lead)> + '_ {
         (0..=self.resume_points.len()).map(move |i| {
             let start = if i == 0 {
                 self.start
@@ -273,8 +305,8 @@ impl Segment {
                 self.resume_points[i - 1]
             };
             let end = self.resume_points.get(i).copied().unwrap_or(self.end);
-            let range = self.first_field.get(i).copied().unwrap_or(FieldRange::Any);
-            (start, end, range)
+            let lead = self.lead.get(i).copied().unwrap_or(LEAD_ANY);
+            (start, end, lead)
         })
     }
 
@@ -284,20 +316,20 @@ impl Segment {
             start,
             end,
             resume_points: Vec::new(),
-            first_field: Vec::new(),
+            lead: Vec::new(),
             ..self.clone()
         };
-        for (s, e, range) in self.stretches() {
+        for (s, e, lead) in self.stretches() {
             if e <= start || s >= end {
                 continue;
             }
             if s > start {
                 part.resume_points.push(s);
             }
-            part.first_field.push(range);
+            part.lead.push(lead);
         }
-        if part.first_field.is_empty() {
-            part.first_field.push(FieldRange::Empty);
+        if part.lead.is_empty() {
+            part.lead.push(lead_empty(self.tracked));
         }
         part
     }
@@ -400,12 +432,12 @@ mod tests {
     use super::*;
 
     fn ints(min: i64, max: i64) -> FieldRange {
-        FieldRange::Ints { min, max }
+        FieldRange { min, max }
     }
 
     #[test]
     fn field_ranges_hold_what_was_added() {
-        let mut r = FieldRange::Empty;
+        let mut r = FieldRange::EMPTY;
         assert!(!r.may_hold(&[1, 2, 3]));
         r.add(Some(b"7"));
         r.add(Some(b"-3"));
@@ -414,49 +446,85 @@ mod tests {
         assert!(!r.may_hold(&[-4, 8, 100]) && !r.may_hold(&[]));
         let mut other = r;
         other.add(Some(b"007"));
-        assert_eq!(other, FieldRange::Any);
+        assert_eq!(other, FieldRange::ANY);
         let mut null = r;
         null.add(None);
-        assert_eq!(null, FieldRange::Any);
-        assert_eq!(r.merge(FieldRange::Empty), r);
+        assert_eq!(null, r, "NULL matches no key");
+        assert_eq!(r.merge(FieldRange::EMPTY), r);
         assert_eq!(r.merge(ints(10, 12)), ints(-3, 12));
-        assert_eq!(r.merge(FieldRange::Any), FieldRange::Any);
-        assert!(FieldRange::Any.may_hold(&[]));
+        assert_eq!(r.merge(FieldRange::ANY), FieldRange::ANY);
+        assert!(!FieldRange::ANY.may_hold(&[]), "no key, no match");
+        assert!(FieldRange::ANY.may_hold(&[i64::MIN]) && FieldRange::ANY.may_hold(&[i64::MAX]));
+        assert!(!FieldRange::EMPTY.may_hold(&[i64::MIN, 0, i64::MAX]));
+    }
+
+    /// A lead whose first field is `r` (the rest anything).
+    fn first(r: FieldRange) -> Lead {
+        let mut lead = LEAD_ANY;
+        lead[0] = r;
+        lead
     }
 
     #[test]
     fn parts_keep_the_ranges_of_their_stretches() {
         const S: u64 = RESUME_SPACING;
         // Stretches [0,S) 1..5, [S,2S) 6..9, [2S,3S) anything.
-        let mut seg = Segment::new(0, 0, 1, SegmentFormat::Insert, vec![0], ints(1, 5));
-        seg.extend(S, 2 * S, ints(6, 9));
-        seg.extend(2 * S, 3 * S, FieldRange::Any);
+        let mut seg = Segment::new(0, 0, SegmentFormat::Insert, vec![0], 1);
+        seg.extend(0, 1, first(ints(1, 5)));
+        seg.extend(S, 2 * S, first(ints(6, 9)));
+        seg.extend(2 * S, 3 * S, LEAD_ANY);
         let all: Vec<_> = seg.stretches().collect();
         assert_eq!(
             all,
             [
-                (0, S, ints(1, 5)),
-                (S, 2 * S, ints(6, 9)),
-                (2 * S, 3 * S, FieldRange::Any)
+                (0, S, first(ints(1, 5))),
+                (S, 2 * S, first(ints(6, 9))),
+                (2 * S, 3 * S, LEAD_ANY)
             ]
         );
         let part = seg.part(5, 2 * S);
         assert_eq!(part.resume_points, [S]);
-        assert_eq!(part.first_field, [ints(1, 5), ints(6, 9)]);
-        assert_eq!(part.stretches().next_back(), Some((S, 2 * S, ints(6, 9))));
+        assert_eq!(part.lead, [first(ints(1, 5)), first(ints(6, 9))]);
+        assert_eq!(
+            part.stretches().next_back(),
+            Some((S, 2 * S, first(ints(6, 9))))
+        );
         let inside = seg.part(S + 1, S + 2);
-        assert_eq!(inside.first_field, [ints(6, 9)]);
+        assert_eq!(inside.lead, [first(ints(6, 9))]);
     }
 
     #[test]
     fn stretches_are_merged_below_the_spacing() {
-        let mut seg = Segment::new(0, 0, 0, SegmentFormat::Insert, vec![0], ints(1, 5));
-        seg.mark(1, ints(9, 9));
+        let mut seg = Segment::new(0, 0, SegmentFormat::Insert, vec![0], 2);
+        assert_eq!(seg.lead, [lead_empty(2)]);
+        seg.extend(
+            0,
+            1,
+            [ints(1, 5), ints(7, 7), FieldRange::ANY, FieldRange::ANY],
+        );
+        seg.extend(
+            1,
+            2,
+            [
+                ints(9, 9),
+                FieldRange::ANY,
+                FieldRange::ANY,
+                FieldRange::ANY,
+            ],
+        );
         assert_eq!(seg.resume_points, Vec::<u64>::new());
-        assert_eq!(seg.first_field, [ints(1, 9)]);
-        seg.mark(RESUME_SPACING.max(resume_spacing()), ints(2, 2));
-        assert_eq!(seg.first_field.len(), seg.resume_points.len() + 1);
-        assert_eq!(seg.stretches().count(), seg.first_field.len());
+        assert_eq!(
+            seg.lead,
+            [[
+                ints(1, 9),
+                FieldRange::ANY,
+                FieldRange::ANY,
+                FieldRange::ANY
+            ]]
+        );
+        seg.stretch_at(RESUME_SPACING.max(resume_spacing()));
+        assert_eq!(seg.lead.len(), seg.resume_points.len() + 1);
+        assert_eq!(seg.stretches().count(), seg.lead.len());
     }
 
     #[test]

@@ -37,7 +37,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use self::lexer::{Lex, LexError, Tok, Tokens};
 use self::values::{Field, TupleRow};
 use crate::dialect::{
-    DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment, SegmentFormat,
+    lead_empty, DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment, SegmentFormat,
+    LEAD_FIELDS,
 };
 use crate::error::{excerpt, Error, Position, Result};
 use crate::row::RowSink;
@@ -329,7 +330,19 @@ impl Scan<'_> {
         input.consume(head.values_end);
         let (sink, builder, map, scratch) =
             (&mut *self.sink, &self.builder, &self.map, &mut self.scratch);
-        let mut first_field = FieldRange::Empty;
+        // The ranges of the leading integer fields of this statement's rows.
+        let tracked = columns
+            .iter()
+            .take(LEAD_FIELDS)
+            .take_while(|&&c| {
+                self.builder
+                    .table(table)
+                    .columns
+                    .get(c)
+                    .is_some_and(|c| c.class == TypeClass::Integer)
+            })
+            .count();
+        let mut lead = lead_empty(tracked);
         let tail = read_rows(
             input,
             eof,
@@ -338,10 +351,13 @@ impl Scan<'_> {
             Some(columns.len()),
             &mut self.fields,
             &mut |buf, fields, offset| {
-                first_field.add(match fields.first() {
-                    Some(f) if f.kind == values::Kind::Plain => buf.get(f.start..f.end),
-                    _ => None,
-                });
+                for (range, f) in lead.iter_mut().zip(fields).take(tracked) {
+                    match f.kind {
+                        values::Kind::Null => {}
+                        values::Kind::Plain => range.add(buf.get(f.start..f.end)),
+                        _ => *range = FieldRange::ANY,
+                    }
+                }
                 if !wants {
                     return Ok(());
                 }
@@ -367,20 +383,15 @@ impl Scan<'_> {
                 if self.delim != b";" {
                     self.delimiters.insert(start, self.delim.clone());
                 }
-                self.segments[i].extend(start, end, first_field);
+                self.segments[i].extend(start, end, lead);
             }
             _ => {
                 if self.delim != b";" {
                     self.delimiters.insert(start, self.delim.clone());
                 }
-                self.segments.push(Segment::new(
-                    table,
-                    start,
-                    end,
-                    SegmentFormat::Insert,
-                    columns,
-                    first_field,
-                ));
+                let mut seg = Segment::new(table, start, SegmentFormat::Insert, columns, tracked);
+                seg.extend(start, end, lead);
+                self.segments.push(seg);
                 self.last_insert = Some(self.segments.len() - 1);
             }
         }

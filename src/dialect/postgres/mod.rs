@@ -15,7 +15,8 @@ pub mod patch;
 use std::io::Read;
 
 use crate::dialect::{
-    DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment, SegmentFormat,
+    DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult, Segment, SegmentFormat,
+    LEAD_ANY, LEAD_FIELDS,
 };
 use crate::error::{excerpt, Error, Result};
 use crate::row::{CellRef, RowAccess, RowSink};
@@ -303,20 +304,67 @@ fn find_statement(input: &mut Stream<'_>, standard_strings: bool) -> Result<usiz
     }
 }
 
-/// The range of a COPY line's first field alone: an integer read straight off the line (the
-/// first pass meets every row: no search for the tab), anything else [`FieldRange::Any`].
+/// Widens `lead` by a COPY line's first `tracked` fields, each an integer read straight off the
+/// line (the first pass meets every row: no search for tabs while the fields are digits); NULL
+/// (`\N`) matches no key and changes nothing; anything else may be anything.
 #[inline]
-fn first_field_range(line: &[u8]) -> FieldRange {
-    let digits_from = usize::from(line.first() == Some(&b'-'));
-    let digits = line[digits_from..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let end = digits_from + digits;
-    match (line.get(end), crate::row::canonical_int(&line[..end])) {
-        (Some(b'\t') | None, Some(v)) => FieldRange::Ints { min: v, max: v },
-        _ => FieldRange::Any,
+fn widen_lead(lead: &mut Lead, line: &[u8], tracked: usize) {
+    let mut at = 0;
+    for range in lead.iter_mut().take(tracked) {
+        let field = &line[at..];
+        let (value, used) = leading_int(field);
+        let end = match (value, field.get(used)) {
+            (Some(v), Some(b'\t') | None) => {
+                range.add_int(v);
+                at + used
+            }
+            _ => {
+                let len = memchr::memchr(b'\t', field).unwrap_or(field.len());
+                if &field[..len] != b"\\N" {
+                    *range = FieldRange::ANY;
+                }
+                at + len
+            }
+        };
+        if end >= line.len() {
+            break;
+        }
+        at = end + 1;
     }
+}
+
+/// The canonical integer (see [`crate::row::canonical_int`]) `text` starts with, and how many
+/// bytes it takes; `(None, _)` when there is none.
+#[inline]
+fn leading_int(text: &[u8]) -> (Option<i64>, usize) {
+    let negative = text.first() == Some(&b'-');
+    let digits = &text[usize::from(negative)..];
+    let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    // No leading zero, no `-0`, at most 18 digits (always within i64).
+    if n == 0 || n > 18 || (digits[0] == b'0' && (n > 1 || negative)) {
+        return (None, 0);
+    }
+    let v = digits[..n]
+        .iter()
+        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
+    (
+        Some(if negative { -v } else { v }),
+        n + usize::from(negative),
+    )
+}
+
+/// How many leading fields of a segment are integer columns (at most [`LEAD_FIELDS`]).
+fn tracked_fields(table: &Table, columns: &[usize]) -> usize {
+    columns
+        .iter()
+        .take(LEAD_FIELDS)
+        .take_while(|&&c| {
+            table
+                .columns
+                .get(c)
+                .is_some_and(|c| c.class == TypeClass::Integer)
+        })
+        .count()
 }
 
 fn is_copy_end(line: &[u8]) -> bool {
@@ -712,13 +760,13 @@ impl Scan<'_> {
         let data_start = input.offset();
         let wants = sink.wants(self.builder.tables(), table);
         let mut rows = CopyRows::new(self.builder.table(table), &columns);
+        let tracked = tracked_fields(self.builder.table(table), &columns);
         let mut segment = Segment::new(
             table,
             data_start,
-            data_start,
             SegmentFormat::CopyText,
             columns.clone(),
-            FieldRange::Empty,
+            tracked,
         );
         // Whole windows at a time: newlines and tabs found in one pass.
         loop {
@@ -733,7 +781,7 @@ impl Scan<'_> {
                     ended = Some(offset);
                     return Ok(false);
                 }
-                segment.mark(offset, first_field_range(line));
+                widen_lead(segment.stretch_at(offset), line, tracked);
                 rows.row(
                     tables,
                     table,
@@ -781,17 +829,12 @@ impl Scan<'_> {
         match self.open_insert.map(|i| &mut self.segments[i]) {
             // The first fields of INSERT rows are not tracked: every stretch may hold any key.
             Some(seg) if seg.table == table && seg.columns == columns => {
-                seg.extend(start, end, FieldRange::Any)
+                seg.extend(start, end, LEAD_ANY)
             }
             _ => {
-                self.segments.push(Segment::new(
-                    table,
-                    start,
-                    end,
-                    SegmentFormat::Insert,
-                    columns.clone(),
-                    FieldRange::Any,
-                ));
+                let mut seg = Segment::new(table, start, SegmentFormat::Insert, columns.clone(), 0);
+                seg.extend(start, end, LEAD_ANY);
+                self.segments.push(seg);
                 self.open_insert = Some(self.segments.len() - 1);
             }
         }
@@ -1396,14 +1439,8 @@ mod tests {
     #[test]
     fn lines_read_backwards_across_chunk_boundaries() {
         let data = b"xx\nfirst\n\nthird line\nlast\n\\.\n";
-        let seg = Segment::new(
-            0,
-            3,
-            (data.len() - 3) as u64,
-            SegmentFormat::CopyText,
-            vec![0],
-            FieldRange::Any,
-        );
+        let mut seg = Segment::new(0, 3, SegmentFormat::CopyText, vec![0], 0);
+        seg.end = (data.len() - 3) as u64;
         for chunk in 1..12 {
             let mut got = Vec::new();
             copy_lines_backwards(&mut std::io::Cursor::new(&data[..]), &seg, chunk, |l, o| {
