@@ -24,6 +24,7 @@ pub mod error;
 pub mod extract;
 pub mod input;
 pub mod inspect;
+pub mod pagecache;
 pub mod progress;
 pub mod replay;
 pub mod row;

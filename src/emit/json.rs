@@ -42,10 +42,10 @@ impl TextEncoding {
         }
     }
 
-    /// Decodes text to a Rust string.
-    pub fn decode(self, bytes: &[u8]) -> Option<String> {
+    /// Decodes text to a Rust string (borrowed when it is UTF-8 already).
+    pub fn decode(self, bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(str::to_string),
+            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(Into::into),
             TextEncoding::Latin1 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         }
     }
@@ -73,12 +73,12 @@ pub fn app_and_model(name: &str) -> (Option<&str>, &str) {
 }
 
 /// A text value as a string, or an error naming its table and column.
-fn decode_text(
+fn decode_text<'b>(
     table: &Table,
     column: usize,
-    bytes: &[u8],
+    bytes: &'b [u8],
     encoding: TextEncoding,
-) -> Result<String> {
+) -> Result<std::borrow::Cow<'b, str>> {
     encoding.decode(bytes).ok_or_else(|| {
         Error::Schema(format!(
             "table {}, column {}: value is not valid {encoding:?} text: `{}`",
@@ -113,20 +113,20 @@ pub fn cell_value(
             match (t.parse::<i64>(), t.parse::<u64>()) {
                 (Ok(i), _) => Value::from(i),
                 (_, Ok(u)) => Value::from(u),
-                _ => Value::String(t),
+                _ => Value::String(t.into_owned()),
             }
         }
         TypeClass::Boolean => match bytes.as_ref() {
             b"t" | b"true" => Value::Bool(true),
             b"f" | b"false" => Value::Bool(false),
-            _ => Value::String(text()?),
+            _ => Value::String(text()?.into_owned()),
         },
         TypeClass::Json => {
             let t = text()?;
             // Text that is not JSON after all stays a string.
-            serde_json::from_str::<Value>(&t).unwrap_or(Value::String(t))
+            serde_json::from_str::<Value>(&t).unwrap_or_else(|_| Value::String(t.into_owned()))
         }
-        _ => Value::String(text()?),
+        _ => Value::String(text()?.into_owned()),
     };
     Ok(Some(value))
 }
