@@ -467,8 +467,9 @@ fn first_pass(
 fn trace(started: Clock, what: &str) {
     if std::env::var_os("DBSALVAGE_TRACE").is_some() {
         eprintln!(
-            "dbsalvage: {what} at {:.2}s",
-            started.elapsed().as_secs_f64()
+            "dbsalvage: {what} at {:.2}s (peak memory so far {})",
+            started.elapsed().as_secs_f64(),
+            peak_memory().map_or_else(|| "?".to_string(), human_bytes)
         );
     }
 }
@@ -682,6 +683,9 @@ fn wanted_runs(schema: &Schema, root: TableId, seg: &Segment, filter: &KeyFilter
     runs
 }
 
+/// Parts of a re-read shorter than this are read without a read-ahead thread.
+const READ_AHEAD_FROM: u64 = 8 << 20;
+
 /// Reads one segment (or part of one) into `sink`, last row first where the dialect can.
 fn read_segment(
     reader: &dyn DumpReader,
@@ -697,12 +701,18 @@ fn read_segment(
     if backwards && seg.format == crate::dialect::SegmentFormat::Insert {
         return insert_run_backwards(reader, file, schema, seg, sink);
     }
+    let io = |e| Error::io("re-reading the dump", e);
+    if seg.end - seg.start < READ_AHEAD_FROM {
+        // A short stretch: read here (a thread and its buffers would cost more than they save).
+        file.seek(SeekFrom::Start(seg.start)).map_err(io)?;
+        let mut limited = (&mut *file).take(seg.end - seg.start);
+        let raw: &mut dyn Read = &mut limited;
+        let mut stream = ByteStream::new(raw, seg.start);
+        return reader.rescan(&mut stream, schema, seg, sink);
+    }
     // Read ahead on another thread: the copy out of the page cache overlaps parsing.
-    let mut own = file
-        .try_clone()
-        .map_err(|e| Error::io("re-reading the dump", e))?;
-    own.seek(SeekFrom::Start(seg.start))
-        .map_err(|e| Error::io("re-reading the dump", e))?;
+    let mut own = file.try_clone().map_err(io)?;
+    own.seek(SeekFrom::Start(seg.start)).map_err(io)?;
     let feed =
         crate::input::ReadAhead::spawn(own.take(seg.end - seg.start), None, Progress::default());
     let mut nothing = std::io::empty();

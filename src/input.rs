@@ -205,7 +205,7 @@ impl ReadAhead {
         progress: Progress,
     ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
-        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(8);
+        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(2);
         std::thread::spawn(move || loop {
             let mut buf = recycle_rx.try_recv().unwrap_or_default();
             buf.resize(HEAD_ROOM + CHUNK, 0);
