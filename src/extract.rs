@@ -1,5 +1,7 @@
 //! The pipeline from dump to selection ([`analyse`]), and `dbsalvage extract` on top of it:
-//! outputs, dry run and the end-of-run summary.
+//! outputs (written side by side), dry run and the end-of-run summary. The re-reads the
+//! selection asks for are served here (`SegmentReader`): only the stretches of a segment whose
+//! key ranges can match, cut into pieces read on every core.
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;

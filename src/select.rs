@@ -9,8 +9,12 @@
 //!
 //! Foreign keys are only known once the whole dump is read, so [`resolve`] re-reads the tables
 //! that can hold descendants or ancestors through a [`TableReader`], following the graph until
-//! nothing new is found. Memory holds the selected rows and exact (never hashed) key sets of them;
-//! nothing here grows with the dump. The engine knows no dialect.
+//! nothing new is found. Each read says what it looks for (a [`KeyFilter`]: integer keys per
+//! column), so the reader may skip what cannot match, and may cut the table into pieces read at
+//! the same time: matches are found against a frozen view of the selection (`Matcher`) and
+//! applied in dump order afterwards; what a piece could not see is found by the next sweep.
+//! Memory holds the selected rows and exact (never hashed) key sets of them; nothing here grows
+//! with the dump. The engine knows no dialect.
 
 use std::collections::{HashMap, HashSet};
 
