@@ -203,16 +203,7 @@ fn bench_extract(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(len));
     g.sample_size(10);
     g.bench_function("copy_dump_since", |b| {
-        let args = dbsalvage::cli::DumpArgs {
-            input: Some(dump_path.clone()),
-            timezone: "UTC".into(),
-            created_column: vec![],
-            dialect: None,
-            include_table: vec![],
-            exclude_table: vec![],
-            spool_dir: None,
-            quiet: true,
-        };
+        let args = dbsalvage::cli::DumpArgs::quiet_file(dump_path.clone());
         let config = dbsalvage::extract::Config::new(&args, Some("2026-11-27")).expect("config");
         b.iter(|| {
             let a = dbsalvage::extract::analyse(&config, false).expect("analysis");

@@ -85,6 +85,23 @@ pub struct DumpArgs {
     pub quiet: bool,
 }
 
+impl DumpArgs {
+    /// The options the command line gives for `input` alone, quiet: for callers of the library
+    /// (tests, benches, fuzz targets).
+    pub fn quiet_file(input: PathBuf) -> DumpArgs {
+        DumpArgs {
+            input: Some(input),
+            timezone: "UTC".into(),
+            created_column: Vec::new(),
+            dialect: None,
+            include_table: Vec::new(),
+            exclude_table: Vec::new(),
+            spool_dir: None,
+            quiet: true,
+        }
+    }
+}
+
 /// `dbsalvage extract`.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {

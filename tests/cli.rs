@@ -1527,37 +1527,6 @@ fn mysql_dump_inspect_and_summary() {
 // ---------------------------------------------------------------------------------------------
 // nothing lost: the summary, the JSON and the patch count the same rows
 
-/// The `gen` example (`examples/gen.rs`): the one `cargo test` built beside this test (in
-/// `target/<profile>/examples/`), else built the first time it is needed.
-fn gen_binary() -> &'static Path {
-    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BIN.get_or_init(|| {
-        let beside = std::env::current_exe().ok().and_then(|exe| {
-            let profile_dir = exe.parent()?.parent()?;
-            let gen = profile_dir
-                .join("examples")
-                .join(format!("gen{}", std::env::consts::EXE_SUFFIX));
-            gen.is_file().then_some(gen)
-        });
-        if let Some(gen) = beside {
-            return gen;
-        }
-        let out = Command::new(env!("CARGO"))
-            .args(["build", "--example", "gen", "--message-format=json"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
-        assert!(out.status.success(), "cargo build --example gen failed");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "gen")
-            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-            .expect("cargo build reports the gen executable")
-    })
-}
-
 /// Rows per table, sorted by table name.
 type Counts = std::collections::BTreeMap<String, u64>;
 
@@ -1832,7 +1801,7 @@ fn counts_agree_on_generated_dumps() {
     let dir = tempfile::tempdir().unwrap();
     for dialect in ["postgres", "mysql"] {
         let dump = dir.path().join(format!("{dialect}.sql"));
-        let o = Command::new(gen_binary())
+        let o = Command::new(support::gen_binary())
             .args(["--dialect", dialect, "--scale", "1", "--quiet", "--out"])
             .arg(&dump)
             .output()

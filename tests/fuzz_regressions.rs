@@ -244,14 +244,8 @@ fn misfit_values_are_refused_by_extract() {
         let args = dbsalvage::cli::ExtractArgs {
             since: "2020-01-01 00:00:00".into(),
             dump: dbsalvage::cli::DumpArgs {
-                input: Some(dump.clone()),
-                timezone: "UTC".into(),
-                created_column: Vec::new(),
-                dialect: None,
-                include_table: Vec::new(),
-                exclude_table: Vec::new(),
                 spool_dir: Some(tmp.path().to_path_buf()),
-                quiet: true,
+                ..dbsalvage::cli::DumpArgs::quiet_file(dump.clone())
             },
             sql: Some(sql.clone()),
             json: Some(json.clone()),

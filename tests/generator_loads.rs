@@ -14,7 +14,6 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -78,23 +77,6 @@ fn find_program(name: &str) -> Option<PathBuf> {
 // ---------------------------------------------------------------------------------------------
 // The generator
 
-/// The `gen` example, built (in this test's profile) the first time it is needed.
-fn gen_binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let out = run(Command::new(env!("CARGO"))
-            .args(["build", "--example", "gen", "--message-format=json"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stderr(Stdio::inherit()));
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "gen")
-            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-            .expect("cargo build reports the gen executable")
-    })
-}
-
 /// A generated dump and its sidecar.
 struct Generated {
     dump: PathBuf,
@@ -104,7 +86,7 @@ struct Generated {
 impl Generated {
     fn new(dialect: &str, dir: &Path, extra: &[&str]) -> Generated {
         let dump = dir.join(format!("{dialect}.sql"));
-        run(Command::new(gen_binary())
+        run(Command::new(support::gen_binary())
             .args([
                 "--dialect",
                 dialect,
@@ -735,7 +717,7 @@ fn generated_dumps_load_into_real_servers_and_match_their_sidecars() {
     let my_dir = work.path().join("my");
     std::fs::create_dir_all(&pg_dir).unwrap();
     std::fs::create_dir_all(&my_dir).unwrap();
-    gen_binary();
+    support::gen_binary();
     let (pg, my) = std::thread::scope(|s| {
         let pg = s.spawn(|| postgres_part(&pg_dir));
         let my = s.spawn(|| mysql_part(&my_dir));
@@ -764,17 +746,20 @@ fn generator_is_deterministic_and_streams_to_stdout() {
             "9",
             "--quiet",
         ];
-        run(Command::new(gen_binary())
+        run(Command::new(support::gen_binary())
             .args(args)
             .arg("--out")
             .arg(&file));
-        let piped = run(Command::new(gen_binary()).args(args).args(["--out", "-"])).stdout;
+        let piped = run(Command::new(support::gen_binary())
+            .args(args)
+            .args(["--out", "-"]))
+        .stdout;
         assert_eq!(
             piped,
             std::fs::read(&file).unwrap(),
             "{dialect}: same bytes twice"
         );
-        let other = run(Command::new(gen_binary())
+        let other = run(Command::new(support::gen_binary())
             .args([
                 "--dialect",
                 dialect,

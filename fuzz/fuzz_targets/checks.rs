@@ -483,14 +483,8 @@ pub fn check_extract(data: &[u8], dir: &Path) -> ExtractOutcome {
     let args = ExtractArgs {
         since: "2020-01-01 00:00:00".into(),
         dump: DumpArgs {
-            input: Some(dump.clone()),
-            timezone: "UTC".into(),
-            created_column: Vec::new(),
-            dialect: None,
-            include_table: Vec::new(),
-            exclude_table: Vec::new(),
             spool_dir: Some(dir.to_path_buf()),
-            quiet: true,
+            ..DumpArgs::quiet_file(dump.clone())
         },
         sql: Some(sql.clone()),
         json: Some(json.clone()),

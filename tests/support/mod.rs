@@ -6,8 +6,9 @@
 pub mod mariadb;
 pub mod pg;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 /// The dbsalvage binary built for this test run.
 pub fn dbsalvage() -> Command {
@@ -57,4 +58,36 @@ pub fn shared_dataset(name: &str) -> std::path::PathBuf {
     } else {
         Path::new("/work/shared/datasets").join(name)
     }
+}
+
+/// The `gen` example (`examples/gen.rs`): the one `cargo test` built beside this test (in
+/// `target/<profile>/examples/`), else built (in this test's profile) the first time it is
+/// needed.
+pub fn gen_binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let beside = std::env::current_exe().ok().and_then(|exe| {
+            let profile_dir = exe.parent()?.parent()?;
+            let gen = profile_dir
+                .join("examples")
+                .join(format!("gen{}", std::env::consts::EXE_SUFFIX));
+            gen.is_file().then_some(gen)
+        });
+        if let Some(gen) = beside {
+            return gen;
+        }
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "--example", "gen", "--message-format=json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("cargo runs");
+        assert!(out.status.success(), "cargo build --example gen failed");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "gen")
+            .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+            .expect("cargo build reports the gen executable")
+    })
 }
