@@ -92,17 +92,23 @@ fn hex_value(b: u8) -> u8 {
 pub fn decode_bytea(text: &[u8], out: &mut Vec<u8>) -> Result<(), &'static str> {
     out.clear();
     if let Some(hex) = text.strip_prefix(b"\\x") {
-        let digits: Vec<u8> = hex
-            .iter()
-            .copied()
-            .filter(|b| !b.is_ascii_whitespace())
-            .collect();
-        if digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
-            return Err("malformed bytea hex value");
+        // One pass, whitespace skipped (as before: also between the two digits of a byte).
+        out.reserve(hex.len() / 2);
+        let mut high = None;
+        for &b in hex {
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            if !b.is_ascii_hexdigit() {
+                return Err("malformed bytea hex value");
+            }
+            match high.take() {
+                None => high = Some(hex_value(b)),
+                Some(h) => out.push(h * 16 + hex_value(b)),
+            }
         }
-        out.reserve(digits.len() / 2);
-        for pair in digits.chunks_exact(2) {
-            out.push(hex_value(pair[0]) * 16 + hex_value(pair[1]));
+        if high.is_some() {
+            return Err("malformed bytea hex value");
         }
         return Ok(());
     }
