@@ -339,16 +339,25 @@ fn widen_lead(lead: &mut Lead, line: &[u8], tracked: usize) {
 fn leading_int(text: &[u8]) -> (Option<i64>, usize) {
     let negative = text.first() == Some(&b'-');
     let digits = &text[usize::from(negative)..];
-    let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-    // No leading zero, no `-0`, at most 18 digits (always within i64).
-    if n == 0 || n > 18 || (digits[0] == b'0' && (n > 1 || negative)) {
+    // One pass: at most 18 digits (always within i64), no leading zero, no `-0`.
+    let mut value: i64 = 0;
+    let mut n = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if n == 18 {
+            return (None, 0);
+        }
+        value = value * 10 + i64::from(d);
+        n += 1;
+    }
+    if n == 0 || (digits[0] == b'0' && (n > 1 || negative)) {
         return (None, 0);
     }
-    let v = digits[..n]
-        .iter()
-        .fold(0i64, |v, d| v * 10 + i64::from(d - b'0'));
     (
-        Some(if negative { -v } else { v }),
+        Some(if negative { -value } else { value }),
         n + usize::from(negative),
     )
 }
@@ -1434,6 +1443,33 @@ mod tests {
         let cells: Vec<&str> = rows.iter().map(|r| r.split_once(": ").unwrap().1).collect();
         assert_eq!(cells[0], "\"1\" \"a\\tb\\\\cN\" \"\\0\u{fffd}\"");
         assert_eq!(cells[1], "\"2\" <null> \"\\0\\\\\"");
+    }
+
+    #[test]
+    fn leading_ints_are_canonical_ones() {
+        for (text, want) in [
+            ("42\tx", (Some(42), 2)),
+            ("-7", (Some(-7), 2)),
+            ("0\t", (Some(0), 1)),
+            ("123456789012345678", (Some(123_456_789_012_345_678), 18)),
+            ("1234567890123456789", (None, 0)),
+            ("007", (None, 0)),
+            ("-0", (None, 0)),
+            ("-", (None, 0)),
+            ("\\N", (None, 0)),
+            ("", (None, 0)),
+        ] {
+            assert_eq!(leading_int(text.as_bytes()), want, "{text:?}");
+        }
+        let mut lead = LEAD_ANY;
+        lead[0] = FieldRange::EMPTY;
+        lead[1] = FieldRange::EMPTY;
+        lead[2] = FieldRange::EMPTY;
+        widen_lead(&mut lead, b"5\t\\N\tabc\t9", 3);
+        assert_eq!(lead[0], FieldRange::of(5));
+        assert_eq!(lead[1], FieldRange::EMPTY, "NULL matches no key");
+        assert_eq!(lead[2], FieldRange::ANY);
+        assert_eq!(lead[3], FieldRange::ANY, "not tracked");
     }
 
     #[test]
