@@ -151,6 +151,21 @@ pub const LEAD_FIELDS: usize = 4;
 /// tracked: [`FieldRange::ANY`]).
 pub type Lead = [FieldRange; LEAD_FIELDS];
 
+/// How many leading fields of a segment (filling `columns` of `table`) are integer columns whose
+/// ranges are worth keeping (at most [`LEAD_FIELDS`]).
+pub fn tracked_fields(table: &crate::schema::Table, columns: &[usize]) -> usize {
+    columns
+        .iter()
+        .take(LEAD_FIELDS)
+        .take_while(|&&c| {
+            table
+                .columns
+                .get(c)
+                .is_some_and(|c| c.class == crate::schema::TypeClass::Integer)
+        })
+        .count()
+}
+
 /// A [`Lead`] of no row yet, tracking the first `tracked` fields.
 pub fn lead_empty(tracked: usize) -> Lead {
     std::array::from_fn(|i| {

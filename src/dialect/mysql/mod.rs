@@ -37,8 +37,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use self::lexer::{Lex, LexError, Tok, Tokens};
 use self::values::{Field, TupleRow};
 use crate::dialect::{
-    lead_empty, DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment, SegmentFormat,
-    LEAD_FIELDS,
+    lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment,
+    SegmentFormat,
 };
 use crate::error::{excerpt, Error, Position, Result};
 use crate::row::RowSink;
@@ -331,17 +331,7 @@ impl Scan<'_> {
         let (sink, builder, map, scratch) =
             (&mut *self.sink, &self.builder, &self.map, &mut self.scratch);
         // The ranges of the leading integer fields of this statement's rows.
-        let tracked = columns
-            .iter()
-            .take(LEAD_FIELDS)
-            .take_while(|&&c| {
-                self.builder
-                    .table(table)
-                    .columns
-                    .get(c)
-                    .is_some_and(|c| c.class == TypeClass::Integer)
-            })
-            .count();
+        let tracked = tracked_fields(self.builder.table(table), &columns);
         let mut lead = lead_empty(tracked);
         let tail = read_rows(
             input,

@@ -15,8 +15,8 @@ pub mod patch;
 use std::io::Read;
 
 use crate::dialect::{
-    DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult, Segment, SegmentFormat,
-    LEAD_ANY, LEAD_FIELDS,
+    tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult, Segment,
+    SegmentFormat, LEAD_ANY,
 };
 use crate::error::{excerpt, Error, Result};
 use crate::row::{CellRef, RowAccess, RowSink};
@@ -360,20 +360,6 @@ fn leading_int(text: &[u8]) -> (Option<i64>, usize) {
         Some(if negative { -value } else { value }),
         n + usize::from(negative),
     )
-}
-
-/// How many leading fields of a segment are integer columns (at most [`LEAD_FIELDS`]).
-fn tracked_fields(table: &Table, columns: &[usize]) -> usize {
-    columns
-        .iter()
-        .take(LEAD_FIELDS)
-        .take_while(|&&c| {
-            table
-                .columns
-                .get(c)
-                .is_some_and(|c| c.class == TypeClass::Integer)
-        })
-        .count()
 }
 
 fn is_copy_end(line: &[u8]) -> bool {
