@@ -55,10 +55,7 @@ fn golden_cases() {
     let configurations: &[&[(&str, &str)]] = if bless {
         &[&[]]
     } else {
-        &[
-            &[],
-            &[("DBSALVAGE_THREADS", "3"), ("DBSALVAGE_PIECE_BYTES", "1")],
-        ]
+        &[&[], support::IN_PIECES]
     };
     for (case, env) in cases
         .iter()

@@ -276,11 +276,7 @@ fn extract(fx: &Fixture, flavor: Flavor, dump: &Path, out_dir: &Path) -> Result<
     if matches!(flavor, Flavor::SkipExtendedInsert | Flavor::Databases) {
         // Re-read tables cut into three pieces at every statement boundary, as large dumps are
         // on a machine with several cores.
-        cmd.envs([
-            ("DBSALVAGE_THREADS", "3"),
-            ("DBSALVAGE_PIECE_BYTES", "1"),
-            ("DBSALVAGE_RESUME_SPACING", "1"),
-        ]);
+        cmd.envs(support::IN_PIECES.iter().copied());
     }
     cmd.arg("extract")
         .arg("--since")

@@ -34,16 +34,9 @@ struct Flavor {
     /// gzip the dump and feed it to `dbsalvage extract -` on stdin.
     gzip_stdin: bool,
     /// Re-read tables cut into three pieces at every row or statement boundary (see
-    /// `IN_PIECES`), as large dumps are on a machine with several cores.
+    /// `support::IN_PIECES`), as large dumps are on a machine with several cores.
     in_pieces: bool,
 }
-
-/// The environment that makes `dbsalvage` cut even a small dump's tables into pieces.
-const IN_PIECES: &[(&str, &str)] = &[
-    ("DBSALVAGE_THREADS", "3"),
-    ("DBSALVAGE_PIECE_BYTES", "1"),
-    ("DBSALVAGE_RESUME_SPACING", "1"),
-];
 
 const fn flavor(name: &'static str, pg_dump_args: &'static [&'static str]) -> Flavor {
     Flavor {
@@ -547,7 +540,7 @@ fn check_flavor(
     // extract
     let mut cmd = support::dbsalvage();
     if flavor.in_pieces {
-        cmd.envs(IN_PIECES.iter().copied());
+        cmd.envs(support::IN_PIECES.iter().copied());
     }
     cmd.args(["extract", "--since", fx.since])
         .args(fx.extract_args)

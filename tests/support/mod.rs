@@ -20,6 +20,15 @@ pub fn run_dbsalvage(args: &[&str]) -> Output {
     dbsalvage().args(args).output().expect("dbsalvage runs")
 }
 
+/// The environment that makes `dbsalvage` cut even a small dump's re-reads the way a large
+/// dump's are cut on a machine with several cores: three pieces, split wherever a row starts,
+/// with resume points (and so skippable stretches) at every row or statement.
+pub const IN_PIECES: &[(&str, &str)] = &[
+    ("DBSALVAGE_THREADS", "3"),
+    ("DBSALVAGE_PIECE_BYTES", "1"),
+    ("DBSALVAGE_RESUME_SPACING", "1"),
+];
+
 /// Is this a CI run (where real-server tests must not skip)?
 pub fn in_ci() -> bool {
     std::env::var("CI")
