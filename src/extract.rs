@@ -639,16 +639,13 @@ fn read_piece(
 
 /// Where in `seg`'s rows (which of the leading fields) column `column` of root table `root` is.
 fn lead_field(schema: &Schema, root: TableId, seg: &Segment, column: usize) -> Option<usize> {
-    let field = if seg.table == root {
-        seg.columns.iter().position(|&c| c == column)?
+    let column = if seg.table == root {
+        column
     } else {
         // A partition leaf: the same column by name.
-        let name = &schema.tables[root].columns.get(column)?.name;
-        let leaf = &schema.tables[seg.table];
-        seg.columns
-            .iter()
-            .position(|&c| leaf.columns.get(c).is_some_and(|c| &c.name == name))?
+        schema.tables[seg.table].column_index(&schema.tables[root].columns.get(column)?.name)?
     };
+    let field = seg.columns.iter().position(|&c| c == column)?;
     (field < crate::dialect::LEAD_FIELDS).then_some(field)
 }
 
@@ -685,6 +682,22 @@ fn wanted_runs(schema: &Schema, root: TableId, seg: &Segment, filter: &KeyFilter
     runs
 }
 
+/// Re-reads `seg` from `file` on this thread, into `sink`.
+fn rescan_in_place(
+    reader: &dyn DumpReader,
+    file: &mut std::fs::File,
+    schema: &Schema,
+    seg: &Segment,
+    sink: &mut dyn RowSink,
+) -> Result<()> {
+    file.seek(SeekFrom::Start(seg.start))
+        .map_err(|e| Error::io("re-reading the dump", e))?;
+    let mut limited = (&mut *file).take(seg.end - seg.start);
+    let raw: &mut dyn Read = &mut limited;
+    let mut stream = ByteStream::new(raw, seg.start);
+    reader.rescan(&mut stream, schema, seg, sink)
+}
+
 /// Parts of a re-read shorter than this are read without a read-ahead thread.
 const READ_AHEAD_FROM: u64 = 8 << 20;
 
@@ -706,11 +719,7 @@ fn read_segment(
     let io = |e| Error::io("re-reading the dump", e);
     if seg.end - seg.start < READ_AHEAD_FROM {
         // A short stretch: read here (a thread and its buffers would cost more than they save).
-        file.seek(SeekFrom::Start(seg.start)).map_err(io)?;
-        let mut limited = (&mut *file).take(seg.end - seg.start);
-        let raw: &mut dyn Read = &mut limited;
-        let mut stream = ByteStream::new(raw, seg.start);
-        return reader.rescan(&mut stream, schema, seg, sink);
+        return rescan_in_place(reader, file, schema, seg, sink);
     }
     // Read ahead on another thread: the copy out of the page cache overlaps parsing.
     let mut own = file.try_clone().map_err(io)?;
@@ -802,13 +811,8 @@ fn insert_run_backwards(
 ) -> Result<()> {
     for (start, end, _) in seg.stretches().rev() {
         let stretch = seg.part(start, end);
-        file.seek(SeekFrom::Start(stretch.start))
-            .map_err(|e| Error::io("re-reading the dump", e))?;
-        let mut limited = (&mut *file).take(stretch.end - stretch.start);
-        let raw: &mut dyn Read = &mut limited;
-        let mut stream = ByteStream::new(raw, stretch.start);
         let mut kept = KeptRows::default();
-        reader.rescan(&mut stream, schema, &stretch, &mut kept)?;
+        rescan_in_place(reader, file, schema, &stretch, &mut kept)?;
         kept.replay(&schema.tables, sink)?;
     }
     Ok(())
