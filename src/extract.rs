@@ -517,10 +517,8 @@ impl<'a> SegmentReader<'a> {
             reader,
             by_table,
             // `DBSALVAGE_THREADS` sets it (benchmarks, tests).
-            threads: env_number("DBSALVAGE_THREADS")
-                .and_then(|n| usize::try_from(n).ok())
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-            least_piece: env_number("DBSALVAGE_PIECE_BYTES").unwrap_or(LEAST_PIECE),
+            threads: crate::tuning::threads(),
+            least_piece: crate::tuning::env_number("DBSALVAGE_PIECE_BYTES").unwrap_or(LEAST_PIECE),
         }
     }
 }
@@ -528,11 +526,6 @@ impl<'a> SegmentReader<'a> {
 /// Tables smaller than this are read in one piece: splitting them gains less than it costs.
 /// (`DBSALVAGE_PIECE_BYTES` overrides it, so that tests can cut small dumps anywhere.)
 const LEAST_PIECE: u64 = 4 << 20;
-
-/// A positive number from the environment (test and benchmark knobs).
-fn env_number(name: &str) -> Option<u64> {
-    std::env::var(name).ok()?.parse().ok().filter(|&n| n > 0)
-}
 
 impl SegmentReader<'_> {
     /// Cuts the segments of root table `table` into at most `pieces` runs of about equal size,

@@ -32,5 +32,6 @@ pub mod scan;
 pub mod schema;
 pub mod select;
 pub mod time;
+pub mod tuning;
 
 pub use error::{Error, Result};

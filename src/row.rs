@@ -116,6 +116,21 @@ pub trait RowSink {
     /// # Errors
     /// Whatever the sink finds wrong with the row; it stops the read.
     fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()>;
+
+    /// A test of `table`'s rows that a reader may run on other threads ahead of this sink (see
+    /// [`RowScreen`]), or `None` when every row must reach [`RowSink::row`].
+    fn screen(&mut self, _tables: &[Table], _table: TableId) -> Option<Box<dyn RowScreen>> {
+        None
+    }
+}
+
+/// A sink's test of rows, safe to share between threads. A reader that splits its work with
+/// helper threads has them screen rows, and hands the sink, in dump order, only the rows they
+/// keep (and every row it reads itself): the sink must end up exactly as if it had seen them all.
+pub trait RowScreen: Send + Sync {
+    /// Might the sink do anything with this row — keep it, or find it broken? `false` only
+    /// when [`RowSink::row`] would leave the sink as it is.
+    fn keeps(&self, row: &mut dyn RowAccess) -> bool;
 }
 
 /// An exact, compact key: the cells of some columns, length-prefixed and concatenated. Never a

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::row::{Key, KeySet, Row, RowAccess, RowSink};
+use crate::row::{Key, KeySet, Row, RowAccess, RowScreen, RowSink};
 use crate::schema::{did_you_mean, Schema, Table, TableId, TypeClass};
 use crate::time::{CellClock, Instant, Zone};
 
@@ -370,8 +370,6 @@ pub struct RootFinder<'c> {
     /// Per dump table: unresolved, or (root, created column, clock, leaf map).
     plans: Vec<Option<Option<RootPlan>>>,
     store: Store,
-    /// Rows looked at, for the summary.
-    pub rows_seen: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -405,7 +403,6 @@ impl<'c> RootFinder<'c> {
             session_zone: Zone::utc(),
             plans: Vec::new(),
             store: Store::default(),
-            rows_seen: 0,
         }
     }
 
@@ -474,7 +471,6 @@ impl RowSink for RootFinder<'_> {
     }
 
     fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
-        self.rows_seen += 1;
         let since = self.since;
         if let Some(stats) = &mut self.stats {
             if stats.len() <= table {
@@ -524,6 +520,42 @@ impl RowSink for RootFinder<'_> {
             self.store.insert(plan.root, owned, Reason::Root);
         }
         Ok(())
+    }
+
+    fn screen(&mut self, tables: &[Table], table: TableId) -> Option<Box<dyn RowScreen>> {
+        // Statistics look at every row; a plan that cannot be made is reported on a row.
+        if self.stats.is_some() {
+            return None;
+        }
+        let since = self.since;
+        let plan = self.plan(tables, table).ok()??;
+        Some(Box::new(CreatedAfter {
+            column: plan.column,
+            clock: plan.clock,
+            since: since.filter(|_| plan.allowed),
+        }))
+    }
+}
+
+/// [`RootFinder`]'s screen: rows created after `since` (`None`: no row is a root), and rows
+/// whose created value is broken (the finder reports them).
+struct CreatedAfter {
+    column: usize,
+    clock: CellClock,
+    since: Option<i64>,
+}
+
+impl RowScreen for CreatedAfter {
+    fn keeps(&self, row: &mut dyn RowAccess) -> bool {
+        match row.cell(self.column) {
+            Ok(crate::row::CellRef::Value(text)) => match self.clock.read(text) {
+                Ok(Instant::At(t)) => self.since.is_some_and(|s| t > s),
+                Ok(Instant::Never) => false,
+                Err(_) => true,
+            },
+            Ok(_) => false,
+            Err(_) => true,
+        }
     }
 }
 

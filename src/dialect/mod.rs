@@ -254,14 +254,10 @@ pub const RESUME_SPACING: u64 = 1 << 20;
 
 /// [`RESUME_SPACING`], or `DBSALVAGE_RESUME_SPACING` from the environment: tests set it tiny so
 /// that runs of INSERTs in small dumps are read backwards and cut into pieces at every statement.
-fn resume_spacing() -> u64 {
+pub(crate) fn resume_spacing() -> u64 {
     static SPACING: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *SPACING.get_or_init(|| {
-        std::env::var("DBSALVAGE_RESUME_SPACING")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(RESUME_SPACING)
+        crate::tuning::env_number("DBSALVAGE_RESUME_SPACING").unwrap_or(RESUME_SPACING)
     })
 }
 
@@ -291,7 +287,13 @@ impl Segment {
     /// leading fields are `lead`.
     pub fn extend(&mut self, stmt_start: u64, end: u64, lead: Lead) {
         self.end = end;
-        let current = self.stretch_at(stmt_start);
+        self.widen_stretch(stmt_start, lead);
+    }
+
+    /// Widens the stretch that rows (or statements) starting at `at` belong to by `lead`, as
+    /// [`Segment::stretch_at`] places them.
+    pub fn widen_stretch(&mut self, at: u64, lead: Lead) {
+        let current = self.stretch_at(at);
         *current = merge_lead(*current, lead);
     }
 

@@ -20,13 +20,15 @@ pub fn run_dbsalvage(args: &[&str]) -> Output {
     dbsalvage().args(args).output().expect("dbsalvage runs")
 }
 
-/// The environment that makes `dbsalvage` cut even a small dump's re-reads the way a large
-/// dump's are cut on a machine with several cores: three pieces, split wherever a row starts,
-/// with resume points (and so skippable stretches) at every row or statement.
+/// The environment that makes `dbsalvage` cut even a small dump's reads the way a large dump's
+/// are cut on a machine with several cores: re-reads in three pieces, split wherever a row
+/// starts, with resume points (and so skippable stretches) at every row or statement; and every
+/// window of COPY rows of the first read shared with a helper thread.
 pub const IN_PIECES: &[(&str, &str)] = &[
     ("DBSALVAGE_THREADS", "3"),
     ("DBSALVAGE_PIECE_BYTES", "1"),
     ("DBSALVAGE_RESUME_SPACING", "1"),
+    ("DBSALVAGE_SPLIT_BYTES", "1"),
 ];
 
 /// Is this a CI run (where real-server tests must not skip)?

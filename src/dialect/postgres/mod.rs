@@ -15,11 +15,11 @@ pub mod patch;
 use std::io::Read;
 
 use crate::dialect::{
-    tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult, Segment,
-    SegmentFormat, LEAD_ANY,
+    lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult,
+    Segment, SegmentFormat, LEAD_ANY,
 };
 use crate::error::{excerpt, Error, Result};
-use crate::row::{CellRef, RowAccess, RowSink};
+use crate::row::{CellRef, RowAccess, RowScreen, RowSink};
 use crate::scan::ByteStream;
 use crate::schema::{Schema, SchemaBuilder, Table, TableId, TableName, TypeClass};
 
@@ -29,16 +29,32 @@ use lexer::{StatementEnd, Token};
 type Stream<'a> = ByteStream<&'a mut dyn Read>;
 
 /// Reads pg_dump / pg_dumpall plain SQL.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PostgresReader {
     /// Offsets where `standard_conforming_strings` changed (for re-reading INSERTs).
     string_modes: Vec<(u64, bool)>,
+    /// The least COPY window the first read shares with a helper thread (`None`: never).
+    split: Option<usize>,
+}
+
+impl Default for PostgresReader {
+    fn default() -> PostgresReader {
+        PostgresReader::with_split(crate::tuning::split_bytes())
+    }
 }
 
 impl PostgresReader {
     /// A fresh reader.
     pub fn new() -> PostgresReader {
         PostgresReader::default()
+    }
+
+    /// A reader that shares COPY windows of at least `split` bytes with a helper thread.
+    pub fn with_split(split: Option<usize>) -> PostgresReader {
+        PostgresReader {
+            string_modes: Vec::new(),
+            split,
+        }
     }
 
     fn standard_strings_at(&self, offset: u64) -> bool {
@@ -61,6 +77,8 @@ struct Scan<'s> {
     string_modes: &'s mut Vec<(u64, bool)>,
     /// The previous statement was an INSERT into this segment (to merge runs of INSERTs).
     open_insert: Option<usize>,
+    /// See [`PostgresReader::split`].
+    split: Option<usize>,
 }
 
 impl DumpReader for PostgresReader {
@@ -79,6 +97,7 @@ impl DumpReader for PostgresReader {
             standard_strings: true,
             string_modes: &mut self.string_modes,
             open_insert: None,
+            split: self.split,
         };
         // A UTF-8 byte-order mark is not part of the dump.
         if input.window().starts_with(b"\xef\xbb\xbf") {
@@ -360,6 +379,84 @@ fn leading_int(text: &[u8]) -> (Option<i64>, usize) {
         Some(if negative { -value } else { value }),
         n + usize::from(negative),
     )
+}
+
+/// Where a helper thread takes over a window of COPY lines to read about the last `share`
+/// percent of it: `(from, to)`, the start of the first line after that point and the end of the
+/// last complete line; `None` when there is no such line.
+fn second_half(window: &[u8], share: u32) -> Option<(usize, usize)> {
+    let helper_bytes = window.len() as u64 * u64::from(share.min(100)) / 100;
+    let middle = window.len() - usize::try_from(helper_bytes).unwrap_or(0);
+    let from = middle + memchr::memchr(b'\n', &window[middle..])? + 1;
+    let to = memchr::memrchr(b'\n', window)? + 1;
+    (from < to).then_some((from, to))
+}
+
+/// What a helper thread found in the COPY lines it read for the reading thread.
+struct Screened {
+    /// The ranges of the lines' leading fields, by stretch: (offset of its first line, ranges).
+    stretches: Vec<(u64, Lead)>,
+    /// The lines the sink's screen kept, `(start, end, tabs)` in the window.
+    kept: Vec<(usize, usize, usize)>,
+    /// Where the helper stopped: the end of its lines, or the start of the first line it left to
+    /// the reading thread (`\.`, or a line with the wrong number of fields, for the reading
+    /// thread to report).
+    stop: usize,
+    /// It stopped before the end of its lines.
+    stopped_early: bool,
+}
+
+/// A helper thread's share of a COPY window, `window[from..to]` (whole lines): what the first
+/// read does with every line, except that rows go to `screen` (no screen: the sink wants none)
+/// instead of the sink.
+fn screen_copy_lines(
+    window: &[u8],
+    from: usize,
+    to: usize,
+    base: u64,
+    rows: &mut CopyRows<'_>,
+    screen: Option<&dyn RowScreen>,
+    tracked: usize,
+) -> Screened {
+    let spacing = crate::dialect::resume_spacing();
+    let fields = rows.columns.len();
+    let mut out = Screened {
+        stretches: Vec::new(),
+        kept: Vec::new(),
+        stop: to,
+        stopped_early: false,
+    };
+    let part = &window[from..to];
+    let _ = copy::for_each_line::<()>(part, true, |start, end, tabs| {
+        let line = &part[start..end];
+        if tabs + 1 != fields || is_copy_end(line) {
+            out.stop = from + start;
+            out.stopped_early = true;
+            return Ok(false);
+        }
+        let offset = base + (from + start) as u64;
+        if !matches!(out.stretches.last(), Some(&(at, _)) if offset < at + spacing) {
+            out.stretches.push((offset, lead_empty(tracked)));
+        }
+        if let Some((_, lead)) = out.stretches.last_mut() {
+            widen_lead(lead, line, tracked);
+        }
+        if let Some(screen) = screen {
+            rows.spans.clear();
+            let mut row = CopyRow {
+                line,
+                rows: &mut *rows,
+                offset,
+                complete: false,
+                fields: Some(fields),
+            };
+            if screen.keeps(&mut row) {
+                out.kept.push((from + start, from + end, tabs));
+            }
+        }
+        Ok(true)
+    });
+    out
 }
 
 fn is_copy_end(line: &[u8]) -> bool {
@@ -763,31 +860,89 @@ impl Scan<'_> {
             columns.clone(),
             tracked,
         );
+        // A helper thread may screen the second half of each big window meanwhile (when the
+        // sink says which rows it can do without).
+        let screen = if wants {
+            sink.screen(self.builder.tables(), table)
+        } else {
+            None
+        };
+        let split = self.split.filter(|_| !wants || screen.is_some());
+        let mut helper_rows = CopyRows::new(self.builder.table(table), &columns);
+        // The helper's share of a window, in percent: it competes for a core with the
+        // read-ahead thread, and when it starts late this thread waits for it, so the share
+        // follows how often it was done in time.
+        let mut share: u32 = 50;
         // Whole windows at a time: newlines and tabs found in one pass.
         loop {
             let base = input.offset();
             let window = input.window();
             let tables = self.builder.tables();
             let mut ended = None;
-            let used = copy::for_each_line(window, true, |start, end, tabs| {
-                let line = &window[start..end];
-                let offset = base + start as u64;
-                if is_copy_end(line) {
-                    ended = Some(offset);
-                    return Ok(false);
+            let helper_part = split
+                .filter(|&least| window.len() >= least)
+                .and_then(|_| second_half(window, share));
+            let mine = helper_part.map_or(window, |(from, _)| &window[..from]);
+            let (used, screened) = std::thread::scope(|s| {
+                let helper = helper_part.map(|(from, to)| {
+                    let (rows, screen) = (&mut helper_rows, screen.as_deref());
+                    s.spawn(move || {
+                        screen_copy_lines(window, from, to, base, rows, screen, tracked)
+                    })
+                });
+                let used = copy::for_each_line(mine, true, |start, end, tabs| {
+                    let line = &window[start..end];
+                    let offset = base + start as u64;
+                    if is_copy_end(line) {
+                        ended = Some(offset);
+                        return Ok(false);
+                    }
+                    widen_lead(segment.stretch_at(offset), line, tracked);
+                    rows.row(
+                        tables,
+                        table,
+                        line,
+                        offset,
+                        CopyRead::First { wants, tabs },
+                        sink,
+                    )?;
+                    Ok(true)
+                });
+                let screened = helper.map(|h| {
+                    share = if h.is_finished() {
+                        (share + 2).min(70)
+                    } else {
+                        share.saturating_sub(2).max(10)
+                    };
+                    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+                });
+                (used, screened)
+            });
+            let used = used?;
+            // The helper's lines follow the thread's own (unless those ended the block).
+            match (screened, ended) {
+                (Some(screened), None) => {
+                    for (at, lead) in screened.stretches {
+                        segment.widen_stretch(at, lead);
+                    }
+                    for (start, end, tabs) in screened.kept {
+                        rows.row(
+                            tables,
+                            table,
+                            &window[start..end],
+                            base + start as u64,
+                            CopyRead::First { wants, tabs },
+                            sink,
+                        )?;
+                    }
+                    input.consume(screened.stop);
+                    if screened.stopped_early {
+                        // The line it left is the first of the window now, for this thread.
+                        continue;
+                    }
                 }
-                widen_lead(segment.stretch_at(offset), line, tracked);
-                rows.row(
-                    tables,
-                    table,
-                    line,
-                    offset,
-                    CopyRead::First { wants, tabs },
-                    sink,
-                )?;
-                Ok(true)
-            })?;
-            input.consume(used);
+                _ => input.consume(used),
+            }
             if let Some(end) = ended {
                 segment.end = end;
                 self.segments.push(segment);
@@ -1390,6 +1545,122 @@ mod tests {
             && q.dump_value == Some((9, true))));
         assert!(scan.info.complete);
         assert_eq!(scan.info.encoding.as_deref(), Some("UTF8"));
+    }
+
+    /// Acts on every third row only (by offset), and says so through its screen.
+    #[derive(Default)]
+    struct EveryThird {
+        lines: Vec<String>,
+    }
+
+    struct EveryThirdScreen;
+
+    impl RowScreen for EveryThirdScreen {
+        fn keeps(&self, row: &mut dyn RowAccess) -> bool {
+            row.offset() % 3 == 0
+        }
+    }
+
+    impl RowSink for EveryThird {
+        fn wants(&mut self, _: &[Table], _: TableId) -> bool {
+            true
+        }
+
+        fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
+            if row.offset() % 3 != 0 {
+                return Ok(());
+            }
+            let mut line = format!("{}@{}:", tables[table].name, row.offset());
+            for c in 0..tables[table].columns.len() {
+                line.push_str(&format!(" {:?}", row.cell(c)?));
+            }
+            self.lines.push(line);
+            Ok(())
+        }
+
+        fn screen(&mut self, _: &[Table], _: TableId) -> Option<Box<dyn RowScreen>> {
+            Some(Box::new(EveryThirdScreen))
+        }
+    }
+
+    /// Reads `dump` with COPY windows of at least `split` bytes shared with a helper thread,
+    /// refilling `min_read` bytes at a time.
+    fn split_scan(
+        dump: &[u8],
+        split: Option<usize>,
+        min_read: usize,
+    ) -> Result<(Vec<Segment>, Vec<String>)> {
+        let mut reader = PostgresReader::with_split(split);
+        let mut sink = EveryThird::default();
+        let mut whole: &[u8] = dump;
+        let raw: &mut dyn Read = &mut whole;
+        let mut stream = ByteStream::with_min_read(raw, 0, min_read);
+        let scan = reader.scan(&mut stream, &mut sink)?;
+        Ok((scan.segments, sink.lines))
+    }
+
+    /// A dump with one long COPY block (lines of varied length, some with escapes) between
+    /// statements.
+    fn long_copy_dump(rows: usize, bad_line: Option<usize>) -> Vec<u8> {
+        let mut d = String::from(
+            "CREATE TABLE public.t (id integer, parent integer, s text, created timestamp);\n\
+             COPY public.t (id, parent, s, created) FROM stdin;\n",
+        );
+        for i in 0..rows {
+            let parent = if i % 5 == 0 {
+                "\\N".to_string()
+            } else {
+                (i / 2).to_string()
+            };
+            let text = "x".repeat(i % 37) + if i % 7 == 0 { "\\ttab" } else { "" };
+            if bad_line == Some(i) {
+                d.push_str(&format!("{i}\t{parent}\t{text}\n"));
+            } else {
+                d.push_str(&format!(
+                    "{i}\t{parent}\t{text}\t2024-01-01 00:00:{:02}\n",
+                    i % 60
+                ));
+            }
+        }
+        d.push_str("\\.\n\nCREATE TABLE public.u (id integer);\n");
+        d.into_bytes()
+    }
+
+    #[test]
+    fn copy_windows_shared_with_a_helper_read_as_one_thread_does() {
+        for dump in [COPY_SAMPLE.to_vec(), long_copy_dump(3000, None)] {
+            let (segments, lines) = split_scan(&dump, None, 4096).unwrap();
+            assert!(lines.len() > 2, "{lines:?}");
+            for split in [1, 100, 5000] {
+                for min_read in [1, 64, 4096, 1 << 20] {
+                    let (s, l) = split_scan(&dump, Some(split), min_read).unwrap();
+                    assert_eq!(l, lines, "split {split}, min_read {min_read}");
+                    assert_eq!(s, segments, "split {split}, min_read {min_read}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_line_in_a_helpers_share_is_the_same_error() {
+        // Late in the block, where a helper reads; and a dump without its `\.` line.
+        let broken = long_copy_dump(3000, Some(2900));
+        let mut unterminated = long_copy_dump(3000, None);
+        let cut = unterminated.len() - "\\.\n\nCREATE TABLE public.u (id integer);\n".len();
+        unterminated.truncate(cut);
+        for dump in [broken, unterminated] {
+            let alone = split_scan(&dump, None, 1 << 20).unwrap_err().to_string();
+            assert!(
+                alone.contains("fields") || alone.contains("ends inside"),
+                "{alone}"
+            );
+            for min_read in [64, 4096, 1 << 20] {
+                let shared = split_scan(&dump, Some(1), min_read)
+                    .unwrap_err()
+                    .to_string();
+                assert_eq!(shared, alone, "min_read {min_read}");
+            }
+        }
     }
 
     fn scan_error(dump: &[u8]) -> String {
