@@ -259,6 +259,10 @@ pub fn write(
         buf.push(b'[');
     }
     let mut first = true;
+    // Each foreign key's `"via"` object, written once.
+    let via_json: Vec<Vec<u8>> = (0..schema.foreign_keys.len())
+        .map(|fk| serde_json::to_vec(&fk_json(schema, fk)).unwrap_or_default())
+        .collect();
     for st in &selection.tables {
         let table = &schema.tables[st.table];
         let (app, model) = app_and_model(&table.name.name);
@@ -308,15 +312,15 @@ pub fn write(
                 }
                 None => buf.extend_from_slice(b"null"),
             }
-            let (reason, via) = match sr.reason {
-                Reason::Root => ("root", Value::Null),
-                Reason::Descendant { fk } => ("descendant", fk_json(schema, fk)),
-                Reason::Ancestor { fk } => ("ancestor", fk_json(schema, fk)),
+            let (reason, via): (&[u8], &[u8]) = match sr.reason {
+                Reason::Root => (b"\"root\"", b"null"),
+                Reason::Descendant { fk } => (b"\"descendant\"", &via_json[fk]),
+                Reason::Ancestor { fk } => (b"\"ancestor\"", &via_json[fk]),
             };
             buf.extend_from_slice(b",\"reason\":");
-            write_str(&mut buf, reason);
+            buf.extend_from_slice(reason);
             buf.extend_from_slice(b",\"via\":");
-            let _ = serde_json::to_writer(&mut buf, &via);
+            buf.extend_from_slice(via);
             buf.extend_from_slice(b",\"data\":{");
             let mut first_cell = true;
             for (c, cell) in sr.row.cells.iter().enumerate() {
