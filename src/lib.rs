@@ -22,6 +22,7 @@ pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod extract;
+pub mod helper;
 pub mod input;
 pub mod inspect;
 pub mod pagecache;

@@ -5,8 +5,13 @@
 //! When a frame is incomplete they call [`ByteStream::fill`], which keeps the unconsumed bytes and
 //! at least doubles what is available, so re-scanning a frame from its start after each refill
 //! stays linear overall. A frame larger than [`MAX_FRAME`] is an error, not an out-of-memory.
+//!
+//! The buffer is reference-counted: [`ByteStream::shared_window`] hands the window to another
+//! thread without copying it (a first read's helper), and the stream copies the buffer before
+//! changing it only if such a share is still alive (never, when the helper is waited for).
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
@@ -35,7 +40,7 @@ pub struct ByteStream<R> {
     inner: R,
     /// When set, bytes come from this feed instead of `inner`.
     feed: Option<Box<dyn ChunkFeed>>,
-    buf: Vec<u8>,
+    buf: Arc<Vec<u8>>,
     start: usize,
     end: usize,
     /// Absolute offset of `buf[0]` — modulo 2^64: with a chunk feed, `buf[0]` may lie before
@@ -58,7 +63,7 @@ impl<R: Read> ByteStream<R> {
         ByteStream {
             inner,
             feed: None,
-            buf: vec![0; min_read.clamp(1, INITIAL_CAPACITY)],
+            buf: Arc::new(vec![0; min_read.clamp(1, INITIAL_CAPACITY)]),
             start: 0,
             end: 0,
             base,
@@ -70,7 +75,7 @@ impl<R: Read> ByteStream<R> {
     /// A stream over chunks from `feed`, the first at absolute offset `base`.
     pub fn from_feed(inner: R, feed: Box<dyn ChunkFeed>, base: u64) -> ByteStream<R> {
         let mut s = ByteStream::new(inner, base);
-        s.buf = Vec::new();
+        s.buf = Arc::new(Vec::new());
         s.feed = Some(feed);
         s
     }
@@ -79,6 +84,15 @@ impl<R: Read> ByteStream<R> {
     #[inline]
     pub fn window(&self) -> &[u8] {
         &self.buf[self.start..self.end]
+    }
+
+    /// The window as an owned handle that another thread may keep (see the module doc).
+    pub fn shared_window(&self) -> SharedBytes {
+        SharedBytes {
+            buf: Arc::clone(&self.buf),
+            start: self.start,
+            end: self.end,
+        }
     }
 
     /// Absolute offset of the first unconsumed byte.
@@ -121,21 +135,22 @@ impl<R: Read> ByteStream<R> {
         if self.feed.is_some() {
             return self.fill_from_feed();
         }
+        let buf = Arc::make_mut(&mut self.buf);
         // Keep the unconsumed bytes at the front.
         if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
+            buf.copy_within(self.start..self.end, 0);
             self.base = self.base.wrapping_add(self.start as u64);
             self.end = have;
             self.start = 0;
         }
         let want = have.max(self.min_read);
-        if self.buf.len() < have + want {
-            self.buf.resize((have + want).next_power_of_two(), 0);
+        if buf.len() < have + want {
+            buf.resize((have + want).next_power_of_two(), 0);
         }
-        let target = (have + want).min(self.buf.len());
+        let target = (have + want).min(buf.len());
         let before = self.end;
         while self.end < target {
-            match self.inner.read(&mut self.buf[self.end..]) {
+            match self.inner.read(&mut buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
@@ -177,18 +192,20 @@ impl<R: Read> ByteStream<R> {
                 self.base = at.wrapping_sub(head as u64);
                 self.start = head - have;
                 self.end = chunk.len();
-                std::mem::replace(&mut self.buf, chunk)
+                Arc::try_unwrap(std::mem::replace(&mut self.buf, Arc::new(chunk))).ok()
             } else {
                 // A frame longer than the room: append (a copy, for long frames only).
-                self.buf.copy_within(self.start..self.end, 0);
+                let buf = Arc::make_mut(&mut self.buf);
+                buf.copy_within(self.start..self.end, 0);
                 self.base = self.base.wrapping_add(self.start as u64);
-                self.buf.truncate(have);
-                self.buf.extend_from_slice(&chunk[head..]);
+                buf.truncate(have);
+                buf.extend_from_slice(&chunk[head..]);
                 self.start = 0;
-                self.end = self.buf.len();
-                chunk
+                self.end = buf.len();
+                Some(chunk)
             };
-            if let Some(feed) = self.feed.as_mut() {
+            // A buffer still shared is not reused (it is freed when the share ends).
+            if let (Some(feed), Some(old)) = (self.feed.as_mut(), old) {
                 feed.recycle(old);
             }
         }
@@ -217,6 +234,22 @@ impl<R: Read> ByteStream<R> {
     /// Gives back the reader.
     pub fn into_inner(self) -> R {
         self.inner
+    }
+}
+
+/// A window of a [`ByteStream`] that outlives the borrow: another thread's view of it.
+#[derive(Debug, Clone)]
+pub struct SharedBytes {
+    buf: Arc<Vec<u8>>,
+    start: usize,
+    end: usize,
+}
+
+impl std::ops::Deref for SharedBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
     }
 }
 

@@ -13,14 +13,16 @@ pub mod lexer;
 pub mod patch;
 
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::dialect::{
     lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult,
     Segment, SegmentFormat, LEAD_ANY,
 };
 use crate::error::{excerpt, Error, Result};
+use crate::helper::Helper;
 use crate::row::{CellRef, RowAccess, RowScreen, RowSink};
-use crate::scan::ByteStream;
+use crate::scan::{ByteStream, SharedBytes};
 use crate::schema::{Schema, SchemaBuilder, Table, TableId, TableName, TypeClass};
 
 use ddl::AddedConstraint;
@@ -406,9 +408,37 @@ struct Screened {
     stopped_early: bool,
 }
 
-/// A helper thread's share of a COPY window, `window[from..to]` (whole lines): what the first
-/// read does with every line, except that rows go to `screen` (no screen: the sink wants none)
-/// instead of the sink.
+/// A helper thread's share of a COPY window: the lines of `window[from..to]`.
+struct CopyJob {
+    window: SharedBytes,
+    from: usize,
+    to: usize,
+    /// The window's offset in the dump.
+    base: u64,
+    table: Arc<Table>,
+    columns: Arc<[usize]>,
+    /// The sink's screen (`None`: the sink wants none of the rows).
+    screen: Option<Arc<dyn RowScreen>>,
+    tracked: usize,
+}
+
+impl CopyJob {
+    fn run(self) -> Screened {
+        let mut rows = CopyRows::new(&self.table, &self.columns);
+        screen_copy_lines(
+            &self.window,
+            self.from,
+            self.to,
+            self.base,
+            &mut rows,
+            self.screen.as_deref(),
+            self.tracked,
+        )
+    }
+}
+
+/// What the first read does with every line of `window[from..to]` (whole lines), except that
+/// rows go to `screen` (no screen: the sink wants none) instead of the sink.
 fn screen_copy_lines(
     window: &[u8],
     from: usize,
@@ -860,64 +890,88 @@ impl Scan<'_> {
             columns.clone(),
             tracked,
         );
-        // A helper thread may screen the second half of each big window meanwhile (when the
-        // sink says which rows it can do without).
-        let screen = if wants {
-            sink.screen(self.builder.tables(), table)
+        // A helper thread may read the last part of each big window meanwhile (when the sink
+        // says which rows it can do without). Its jobs own what they read.
+        let screen: Option<Arc<dyn RowScreen>> = if wants {
+            sink.screen(self.builder.tables(), table).map(Arc::from)
         } else {
             None
         };
         let split = self.split.filter(|_| !wants || screen.is_some());
-        let mut helper_rows = CopyRows::new(self.builder.table(table), &columns);
+        let mut helper: Option<Helper<Screened>> = None;
+        let job_table = split.map(|_| {
+            (
+                Arc::new(self.builder.table(table).clone()),
+                Arc::<[usize]>::from(columns.as_slice()),
+            )
+        });
         // The helper's share of a window, in percent: it competes for a core with the
-        // read-ahead thread, and when it starts late this thread waits for it, so the share
-        // follows how often it was done in time.
+        // read-ahead thread, and when it is late this thread waits for it, so the share follows
+        // how often it was done in time.
         let mut share: u32 = 50;
         // Whole windows at a time: newlines and tabs found in one pass.
         loop {
             let base = input.offset();
-            let window = input.window();
+            let shared = input.shared_window();
+            let window: &[u8] = &shared;
             let tables = self.builder.tables();
             let mut ended = None;
-            let helper_part = split
+            let mut helper_part = split
                 .filter(|&least| window.len() >= least)
                 .and_then(|_| second_half(window, share));
+            if let (Some((from, to)), Some((table_arc, columns_arc))) = (helper_part, &job_table) {
+                if helper.is_none() {
+                    helper = Helper::start();
+                }
+                let job = CopyJob {
+                    window: shared.clone(),
+                    from,
+                    to,
+                    base,
+                    table: Arc::clone(table_arc),
+                    columns: Arc::clone(columns_arc),
+                    screen: screen.clone(),
+                    tracked,
+                };
+                if !helper.as_mut().is_some_and(|h| h.give(move || job.run())) {
+                    helper_part = None;
+                }
+            }
             let mine = helper_part.map_or(window, |(from, _)| &window[..from]);
-            let (used, screened) = std::thread::scope(|s| {
-                let helper = helper_part.map(|(from, to)| {
-                    let (rows, screen) = (&mut helper_rows, screen.as_deref());
-                    s.spawn(move || {
-                        screen_copy_lines(window, from, to, base, rows, screen, tracked)
-                    })
-                });
-                let used = copy::for_each_line(mine, true, |start, end, tabs| {
-                    let line = &window[start..end];
-                    let offset = base + start as u64;
-                    if is_copy_end(line) {
-                        ended = Some(offset);
-                        return Ok(false);
-                    }
-                    widen_lead(segment.stretch_at(offset), line, tracked);
-                    rows.row(
-                        tables,
-                        table,
-                        line,
-                        offset,
-                        CopyRead::First { wants, tabs },
-                        sink,
-                    )?;
-                    Ok(true)
-                });
-                let screened = helper.map(|h| {
-                    share = if h.is_finished() {
+            let used = copy::for_each_line(mine, true, |start, end, tabs| {
+                let line = &window[start..end];
+                let offset = base + start as u64;
+                if is_copy_end(line) {
+                    ended = Some(offset);
+                    return Ok(false);
+                }
+                widen_lead(segment.stretch_at(offset), line, tracked);
+                rows.row(
+                    tables,
+                    table,
+                    line,
+                    offset,
+                    CopyRead::First { wants, tabs },
+                    sink,
+                )?;
+                Ok(true)
+            });
+            let screened = match (helper_part, helper.as_mut()) {
+                (Some(_), Some(h)) => {
+                    share = if h.is_done() {
                         (share + 2).min(70)
                     } else {
                         share.saturating_sub(2).max(10)
                     };
-                    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-                });
-                (used, screened)
-            });
+                    let screened = h.take();
+                    if screened.is_none() {
+                        // The helper is gone (a bug in a job): this thread reads on alone.
+                        helper = None;
+                    }
+                    screened
+                }
+                _ => None,
+            };
             let used = used?;
             // The helper's lines follow the thread's own (unless those ended the block).
             match (screened, ended) {
@@ -941,8 +995,15 @@ impl Scan<'_> {
                         continue;
                     }
                 }
+                // Without the helper's lines, the next window starts where this thread stopped.
+                (None, None) if helper_part.is_some() => {
+                    input.consume(used);
+                    continue;
+                }
                 _ => input.consume(used),
             }
+            // No share of the buffer may outlive this window: a refill would have to copy it.
+            drop(shared);
             if let Some(end) = ended {
                 segment.end = end;
                 self.segments.push(segment);
