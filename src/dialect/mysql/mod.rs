@@ -31,31 +31,49 @@ pub mod values;
 mod tests;
 
 use std::io::Read;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use self::lexer::{Lex, LexError, Tok, Tokens};
 use self::values::{Field, TupleRow};
 use crate::dialect::{
-    lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, ScanResult, Segment,
-    SegmentFormat,
+    lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult,
+    Segment, SegmentFormat,
 };
 use crate::error::{excerpt, Error, Position, Result};
-use crate::row::RowSink;
-use crate::scan::ByteStream;
+use crate::helper::Helper;
+use crate::row::{RowScreen, RowSink};
+use crate::scan::{ByteStream, SharedBytes};
 use crate::schema::{ForeignKeyDecl, Schema, SchemaBuilder, TableId, TableName, TypeClass};
 
 /// Reads mysqldump / mariadb-dump output.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MysqlReader {
     /// Segments read under a `DELIMITER` other than `;`, by segment start.
     delimiters: FxHashMap<u64, Vec<u8>>,
+    /// The least window of tuples the first read shares with a helper thread (`None`: never).
+    split: Option<usize>,
+}
+
+impl Default for MysqlReader {
+    fn default() -> MysqlReader {
+        MysqlReader::with_split(crate::tuning::split_bytes())
+    }
 }
 
 impl MysqlReader {
     /// A fresh reader.
     pub fn new() -> MysqlReader {
         MysqlReader::default()
+    }
+
+    /// A reader that shares windows of at least `split` bytes of tuples with a helper thread.
+    pub fn with_split(split: Option<usize>) -> MysqlReader {
+        MysqlReader {
+            delimiters: FxHashMap::default(),
+            split,
+        }
     }
 }
 
@@ -69,7 +87,7 @@ impl DumpReader for MysqlReader {
         input: &mut ByteStream<&mut dyn Read>,
         sink: &mut dyn RowSink,
     ) -> Result<ScanResult> {
-        let (result, delimiters) = scan_stream(input, sink)?;
+        let (result, delimiters) = scan_stream(input, sink, self.split)?;
         self.delimiters = delimiters;
         Ok(result)
     }
@@ -99,9 +117,13 @@ type Delimiters = FxHashMap<u64, Vec<u8>>;
 pub fn scan_stream<R: Read>(
     input: &mut ByteStream<R>,
     sink: &mut dyn RowSink,
+    split: Option<usize>,
 ) -> Result<(ScanResult, Delimiters)> {
     let mut scan = Scan {
         sink,
+        split,
+        helper: None,
+        share: 50,
         builder: SchemaBuilder::new(),
         info: DumpInfo::default(),
         segments: Vec::new(),
@@ -163,6 +185,12 @@ fn look<R: Read, T>(
 
 struct Scan<'k> {
     sink: &'k mut dyn RowSink,
+    /// See [`MysqlReader::split`].
+    split: Option<usize>,
+    /// The helper thread that reads part of big windows of tuples (started when first needed).
+    helper: Option<Helper<SharedTuples>>,
+    /// Its share of a window, in percent (see [`Sharing::share`]).
+    share: u32,
     builder: SchemaBuilder,
     info: DumpInfo,
     segments: Vec<Segment>,
@@ -333,6 +361,26 @@ impl Scan<'_> {
         // The ranges of the leading integer fields of this statement's rows.
         let tracked = tracked_fields(self.builder.table(table), &columns);
         let mut lead = lead_empty(tracked);
+        // A helper thread may read part of each big window (when the sink says which rows it
+        // can do without).
+        let screen: Option<Arc<dyn RowScreen>> = if wants {
+            sink.screen(builder.tables(), table).map(Arc::from)
+        } else {
+            None
+        };
+        let mut sharing = self
+            .split
+            .filter(|_| !wants || screen.is_some())
+            .map(|least| Sharing {
+                least,
+                helper: &mut self.helper,
+                share: &mut self.share,
+                screen,
+                map: Arc::from(map.as_slice()),
+                tracked,
+                lead: lead_empty(tracked),
+                not_before: 0,
+            });
         let tail = read_rows(
             input,
             eof,
@@ -341,13 +389,7 @@ impl Scan<'_> {
             Some(columns.len()),
             &mut self.fields,
             &mut |buf, fields, offset| {
-                for (range, f) in lead.iter_mut().zip(fields).take(tracked) {
-                    match f.kind {
-                        values::Kind::Null => {}
-                        values::Kind::Plain => range.add(buf.get(f.start..f.end)),
-                        _ => *range = FieldRange::ANY,
-                    }
-                }
+                widen_lead(&mut lead, buf, fields, tracked);
                 if !wants {
                     return Ok(());
                 }
@@ -360,7 +402,13 @@ impl Scan<'_> {
                 };
                 sink.row(builder.tables(), table, &mut row)
             },
+            sharing.as_mut(),
         )?;
+        if let Some(sharing) = &sharing {
+            for (range, theirs) in lead.iter_mut().zip(sharing.lead) {
+                *range = range.merge(theirs);
+            }
+        }
         if tail == Tail::Clause {
             self.warn(format!(
                 "the clause after the rows of an INSERT into {name} (e.g. ON DUPLICATE KEY UPDATE) is ignored"
@@ -666,6 +714,7 @@ fn read_rows<R: Read>(
     expected: Option<usize>,
     fields: &mut Vec<Field>,
     on_row: &mut OnRow<'_>,
+    mut sharing: Option<&mut Sharing<'_>>,
 ) -> Result<Tail> {
     let mut rows = 0u64;
     loop {
@@ -709,6 +758,13 @@ fn read_rows<R: Read>(
         on_row(&input.window()[..end], fields, offset)?;
         input.consume(end);
         rows += 1;
+        if let (Some(sharing), Some(expected), 0) = (sharing.as_deref_mut(), expected, exec) {
+            if input.window().len() >= sharing.least && input.offset() >= sharing.not_before {
+                let (used, read) = shared_tuples(input, sharing, expected, fields, on_row)?;
+                input.consume(used);
+                rows += read;
+            }
+        }
         // Fast path: `,(` or `,\n(` (MySQL and MariaDB layouts) leads straight to the next row.
         match input.window() {
             [b',', b'(', ..] => {
@@ -749,6 +805,235 @@ fn read_rows<R: Read>(
             ));
         }
     }
+}
+
+/// How a first read shares the tuples of a statement's big windows with a helper thread (see
+/// [`shared_tuples`]).
+struct Sharing<'s> {
+    /// The least window worth sharing.
+    least: usize,
+    /// The scan's helper (started when first needed).
+    helper: &'s mut Option<Helper<SharedTuples>>,
+    /// The helper's share of a window, in percent (as for PostgreSQL COPY windows: it follows
+    /// how often the helper finished in time).
+    share: &'s mut u32,
+    /// The sink's screen (`None`: the sink wants none of these rows).
+    screen: Option<Arc<dyn RowScreen>>,
+    /// Table column → value index, for the screen.
+    map: Arc<[usize]>,
+    /// How many leading values have their ranges kept.
+    tracked: usize,
+    /// The ranges of the leading values of the tuples the helper read.
+    lead: Lead,
+    /// No window is shared before this offset (the end of the last one looked at).
+    not_before: u64,
+}
+
+/// What a helper thread found in the tuples it read for the reading thread.
+struct SharedTuples {
+    /// Where its first tuple starts (after a `,` and maybe a line break).
+    from: usize,
+    /// Just past the `)` of its last tuple (`from`: it read none).
+    to: usize,
+    /// The tuples the screen kept: (start, end, range of their values in `fields`).
+    kept: Vec<(usize, usize, std::ops::Range<usize>)>,
+    /// The kept tuples' values (offsets relative to each tuple's start).
+    fields: Vec<Field>,
+    /// The ranges of all its tuples' leading values.
+    lead: Lead,
+    /// How many tuples it read.
+    count: u64,
+}
+
+/// The start of a tuple that follows `),` or `),\n` — the layouts mysqldump and mariadb-dump
+/// write — somewhere in the last `share` percent of `window`: a guess (it could be inside a
+/// string), which the reading thread confirms by reaching it.
+fn tuple_start_after(window: &[u8], share: u32) -> Option<usize> {
+    let helper_bytes = window.len() as u64 * u64::from(share.min(100)) / 100;
+    let middle = window.len() - usize::try_from(helper_bytes).unwrap_or(0);
+    let tail = &window[middle..];
+    let lines = memchr::memmem::find(tail, b"),\n(").map(|i| i + 3);
+    let inline = memchr::memmem::find(tail, b"),(").map(|i| i + 2);
+    let at = match (lines, inline) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    Some(middle + at)
+}
+
+/// A helper thread's share of a window: the tuples from `window[from]` on (see [`TupleJob::run`]).
+struct TupleJob {
+    window: SharedBytes,
+    from: usize,
+    /// The window's offset in the dump.
+    base: u64,
+    /// Values per tuple.
+    expected: usize,
+    screen: Option<Arc<dyn RowScreen>>,
+    map: Arc<[usize]>,
+    tracked: usize,
+}
+
+impl TupleJob {
+    /// Reads tuples while each is followed by `,(` or `,\n(`; stops before anything else (the
+    /// statement's end, a tuple not complete in the window, a malformed one, one with the wrong
+    /// number of values or an executable comment), which the reading thread then reads as usual.
+    fn run(self) -> SharedTuples {
+        let window: &[u8] = &self.window;
+        let mut out = SharedTuples {
+            from: self.from,
+            to: self.from,
+            kept: Vec::new(),
+            fields: Vec::new(),
+            lead: lead_empty(self.tracked),
+            count: 0,
+        };
+        let mut fields = Vec::new();
+        let mut scratch = Vec::new();
+        let mut at = self.from;
+        loop {
+            let w = &window[at..];
+            let mut exec = 0;
+            let end = match values::scan_tuple(w, 0, &mut exec, false, &mut fields) {
+                Ok(Lex::Done(end)) if exec == 0 && fields.len() == self.expected => end,
+                _ => break,
+            };
+            widen_lead(&mut out.lead, w, &fields, self.tracked);
+            if let Some(screen) = &self.screen {
+                let mut row = TupleRow {
+                    buf: &w[..end],
+                    fields: &fields,
+                    map: &self.map,
+                    offset: self.base + at as u64,
+                    scratch: &mut scratch,
+                };
+                if screen.keeps(&mut row) {
+                    let first = out.fields.len();
+                    out.fields.extend_from_slice(&fields);
+                    out.kept.push((at, at + end, first..out.fields.len()));
+                }
+            }
+            out.to = at + end;
+            out.count += 1;
+            at = match &window[out.to..] {
+                [b',', b'(', ..] => out.to + 1,
+                [b',', b'\n', b'(', ..] => out.to + 2,
+                _ => break,
+            };
+        }
+        out
+    }
+}
+
+/// Widens `lead` by a tuple's first `tracked` values.
+#[inline]
+fn widen_lead(lead: &mut Lead, buf: &[u8], fields: &[Field], tracked: usize) {
+    for (range, f) in lead.iter_mut().zip(fields).take(tracked) {
+        match f.kind {
+            values::Kind::Null => {}
+            values::Kind::Plain => range.add(buf.get(f.start..f.end)),
+            _ => *range = FieldRange::ANY,
+        }
+    }
+}
+
+/// Reads the tuples in the window after the one just read (the window starts after its `)`),
+/// sharing them with the helper thread: the helper reads from a guessed tuple start in the last
+/// part of the statement's bytes in the window while this thread reads up to it. When this
+/// thread reaches exactly that start, the guess was right: the helper's tuples count (its kept
+/// ones go to `on_row`, its ranges into `sharing.lead`); otherwise its work is dropped. Returns
+/// the bytes used (ending just after a tuple's `)`) and the tuples read.
+fn shared_tuples<R: Read>(
+    input: &mut ByteStream<R>,
+    sharing: &mut Sharing<'_>,
+    expected: usize,
+    fields: &mut Vec<Field>,
+    on_row: &mut OnRow<'_>,
+) -> Result<(usize, u64)> {
+    let base = input.offset();
+    let shared = input.shared_window();
+    let window: &[u8] = &shared;
+    // Within this statement (as far as a plain search for its end can tell): a guess in the
+    // next one would be wasted.
+    let statement = memchr::memmem::find(window, b");").map_or(window.len(), |i| i + 1);
+    // Whatever happens, these bytes are not searched again.
+    sharing.not_before = base + statement as u64;
+    let Some(guess) = tuple_start_after(&window[..statement], *sharing.share) else {
+        return Ok((0, 0));
+    };
+    if sharing.helper.is_none() {
+        *sharing.helper = Helper::start();
+    }
+    let Some(helper) = sharing.helper.as_mut() else {
+        return Ok((0, 0));
+    };
+    let job = TupleJob {
+        window: shared.clone(),
+        from: guess,
+        base,
+        expected,
+        screen: sharing.screen.clone(),
+        map: Arc::clone(&sharing.map),
+        tracked: sharing.tracked,
+    };
+    if !helper.give(move || job.run()) {
+        *sharing.helper = None;
+        return Ok((0, 0));
+    }
+    let mut at = 0;
+    let mut read = 0u64;
+    let mut reached = false;
+    let mine = loop {
+        let next = match &window[at..] {
+            [b',', b'(', ..] => at + 1,
+            [b',', b'\n', b'(', ..] => at + 2,
+            _ => break Ok(()),
+        };
+        if next >= guess {
+            reached = next == guess;
+            break Ok(());
+        }
+        let w = &window[next..];
+        let mut exec = 0;
+        let end = match values::scan_tuple(w, 0, &mut exec, false, fields) {
+            Ok(Lex::Done(end)) if exec == 0 && fields.len() == expected => end,
+            _ => break Ok(()),
+        };
+        if let Err(e) = on_row(&w[..end], fields, base + next as u64) {
+            break Err(e);
+        }
+        at = next + end;
+        read += 1;
+    };
+    // The result is taken whatever happened: the next job's must not be mistaken for it.
+    let in_time = helper.is_done();
+    let theirs = helper.take();
+    if theirs.is_none() {
+        // The helper is gone (a bug in a job): this thread reads on alone.
+        *sharing.helper = None;
+    }
+    mine?;
+    *sharing.share = if in_time {
+        (*sharing.share + 2).min(70)
+    } else {
+        sharing.share.saturating_sub(2).max(10)
+    };
+    let mut used = at;
+    if let Some(theirs) = theirs.filter(|t| reached && t.to > t.from) {
+        for (range, other) in sharing.lead.iter_mut().zip(theirs.lead) {
+            *range = range.merge(other);
+        }
+        for (start, end, values) in &theirs.kept {
+            on_row(
+                &window[*start..*end],
+                &theirs.fields[values.clone()],
+                base + *start as u64,
+            )?;
+        }
+        read += theirs.count;
+        used = theirs.to;
+    }
+    Ok((used, read))
 }
 
 /// Skips whitespace and comments inside a statement, keeping at least `min` bytes after them in
@@ -825,6 +1110,7 @@ pub fn rescan_stream<R: Read>(
                 };
                 sink.row(&schema.tables, t, &mut row)
             },
+            None,
         )?;
     }
 }

@@ -60,7 +60,7 @@ impl RowSink for Nothing {
 fn scan_with<R: Read>(reader: R) -> Result<(ScanResult, Delimiters, Collect)> {
     let mut stream = ByteStream::new(reader, 0);
     let mut sink = Collect::default();
-    let (result, delims) = scan_stream(&mut stream, &mut sink)?;
+    let (result, delims) = scan_stream(&mut stream, &mut sink, None)?;
     Ok((result, delims, sink))
 }
 
@@ -322,10 +322,10 @@ fn unwanted_rows_are_still_parsed() {
     let at = memchr::memmem::find(&bad, b"'it''s'").unwrap();
     bad[at] = b'"';
     let mut stream = ByteStream::new(&bad[..], 0);
-    let e = scan_stream(&mut stream, &mut Nothing).unwrap_err();
+    let e = scan_stream(&mut stream, &mut Nothing, None).unwrap_err();
     assert!(matches!(e, Error::Syntax { .. }), "{e}");
     let mut stream = ByteStream::new(MYSQL8, 0);
-    let (r, _) = scan_stream(&mut stream, &mut Nothing).unwrap();
+    let (r, _) = scan_stream(&mut stream, &mut Nothing, None).unwrap();
     assert_eq!(r.segments.len(), 1);
 }
 
@@ -569,5 +569,128 @@ fn mutated_dumps_never_panic() {
                 check_rescan(&d, &r, &delims, &rows.rows);
             }
         }
+    }
+}
+
+/// Acts on every third row only (by offset), and says so through its screen.
+#[derive(Default)]
+struct EveryThird {
+    rows: Vec<Rec>,
+}
+
+struct EveryThirdScreen;
+
+impl crate::row::RowScreen for EveryThirdScreen {
+    fn keeps(&self, row: &mut dyn RowAccess) -> bool {
+        row.offset() % 3 == 0
+    }
+}
+
+impl RowSink for EveryThird {
+    fn wants(&mut self, _: &[Table], _: TableId) -> bool {
+        true
+    }
+
+    fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
+        if row.offset() % 3 != 0 {
+            return Ok(());
+        }
+        let r = row.to_row(tables[table].columns.len())?;
+        self.rows.push(Rec {
+            table: tables[table].name.name.clone(),
+            offset: r.offset,
+            cells: r.cells.into_vec(),
+        });
+        Ok(())
+    }
+
+    fn screen(&mut self, _: &[Table], _: TableId) -> Option<Box<dyn crate::row::RowScreen>> {
+        Some(Box::new(EveryThirdScreen))
+    }
+}
+
+/// Reads `dump` sharing windows of at least `split` bytes of tuples with a helper thread,
+/// refilling `min_read` bytes at a time.
+fn split_scan(
+    dump: &[u8],
+    split: Option<usize>,
+    min_read: usize,
+) -> Result<(Vec<Segment>, Vec<Rec>)> {
+    let mut whole: &[u8] = dump;
+    let mut stream = ByteStream::with_min_read(&mut whole, 0, min_read);
+    let mut sink = EveryThird::default();
+    let (result, _) = scan_stream(&mut stream, &mut sink, split)?;
+    Ok((result.segments, sink.rows))
+}
+
+/// Long INSERTs in both layouts (`),(` and `),\n(`), with strings that hold what looks like a
+/// tuple start, escapes, NULLs, and a short statement between them.
+fn long_insert_dump(rows: usize, bad_row: Option<usize>) -> Vec<u8> {
+    let mut d = String::from(
+        "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `parent` int DEFAULT NULL,\n  `s` text,\n  \
+         `created` datetime DEFAULT NULL,\n  PRIMARY KEY (`id`)\n);\n",
+    );
+    for (layout, range) in [(",\n", 0..rows / 2), (",", rows / 2..rows)] {
+        d.push_str("INSERT INTO `t` VALUES ");
+        for i in range.clone() {
+            if i != range.start {
+                d.push_str(layout);
+            }
+            let parent = if i % 5 == 0 {
+                "NULL".to_string()
+            } else {
+                (i / 2).to_string()
+            };
+            let text = match i % 4 {
+                // What looks like tuple starts inside a string, the first two complete tuples:
+                // wrong guesses for the helper.
+                0 => "x),\n(9,9,\"fake\",NULL),(8,8,\"f\",NULL".to_string(),
+                2 => "x),(7,7,\"fake\",NULL),\n(\\'".to_string(),
+                1 => "it\\'s \\\\ here".to_string(),
+                _ => "y".repeat(i % 23),
+            };
+            if bad_row == Some(i) {
+                d.push_str(&format!("({i},{parent},'{text}')"));
+            } else {
+                d.push_str(&format!(
+                    "({i},{parent},'{text}','2024-01-01 00:00:{:02}')",
+                    i % 60
+                ));
+            }
+        }
+        d.push_str(";\nINSERT INTO `t` VALUES (1000000,NULL,'between',NULL);\n");
+    }
+    d.into_bytes()
+}
+
+#[test]
+fn tuples_shared_with_a_helper_read_as_one_thread_does() {
+    for dump in [
+        DEFAULT.to_vec(),
+        HEXBLOB.to_vec(),
+        long_insert_dump(3000, None),
+    ] {
+        let (segments, rows) = split_scan(&dump, None, 4096).unwrap();
+        assert!(rows.len() > 2, "{rows:?}");
+        for split in [1, 100, 5000] {
+            for min_read in [1, 64, 4096, 1 << 20] {
+                let (s, r) = split_scan(&dump, Some(split), min_read).unwrap();
+                assert_eq!(r, rows, "split {split}, min_read {min_read}");
+                assert_eq!(s, segments, "split {split}, min_read {min_read}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_broken_tuple_in_a_helpers_share_is_the_same_error() {
+    let broken = long_insert_dump(3000, Some(2900));
+    let alone = split_scan(&broken, None, 1 << 20).unwrap_err().to_string();
+    assert!(alone.contains("values"), "{alone}");
+    for min_read in [64, 4096, 1 << 20] {
+        let shared = split_scan(&broken, Some(1), min_read)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(shared, alone, "min_read {min_read}");
     }
 }
