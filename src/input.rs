@@ -59,6 +59,11 @@ pub struct Input {
 const CHUNK: usize = 1 << 20;
 
 impl Input {
+    /// Is the first read copied to a spool file (stdin, gzip) as it is read?
+    pub fn is_spooled(&self) -> bool {
+        matches!(self.reread, Reread::Spool(_))
+    }
+
     /// Opens the dump for its first read. `spool_dir` is where stdin or gzip input is spooled
     /// (default: the system temporary directory).
     ///

@@ -33,9 +33,15 @@ pub enum DialectKind {
 impl DialectKind {
     /// The reader for this dialect.
     pub fn reader(self) -> Box<dyn DumpReader> {
+        self.reader_with_split(crate::tuning::split_bytes())
+    }
+
+    /// The reader for this dialect, sharing the first read's windows of at least `split` bytes
+    /// of rows with a helper thread (`None`: never).
+    pub fn reader_with_split(self, split: Option<usize>) -> Box<dyn DumpReader> {
         match self {
-            DialectKind::Postgres => Box::new(postgres::PostgresReader::new()),
-            DialectKind::Mysql => Box::new(mysql::MysqlReader::new()),
+            DialectKind::Postgres => Box::new(postgres::PostgresReader::with_split(split)),
+            DialectKind::Mysql => Box::new(mysql::MysqlReader::with_split(split)),
         }
     }
 
