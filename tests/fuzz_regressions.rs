@@ -60,8 +60,8 @@ fn run(target: &str, data: &[u8]) {
         "detect" => checks::check_detect(data),
         "pg_lexer" => checks::check_pg_lexer(data),
         "pg_copy" => checks::check_pg_copy(data),
-        "pg_scan" => checks::every_path(&|| Box::new(PostgresReader::new()), data),
-        "mysql_scan" => checks::every_path(&|| Box::new(MysqlReader::new()), data),
+        "pg_scan" => checks::every_path(&|split| Box::new(PostgresReader::with_split(split)), data),
+        "mysql_scan" => checks::every_path(&|split| Box::new(MysqlReader::with_split(split)), data),
         "mysql_values" => checks::check_mysql_values(data),
         "extract" => {
             let tmp = tempfile::tempdir().expect("temp dir");

@@ -303,6 +303,17 @@ pub fn check_mysql_values(data: &[u8]) {
 #[derive(Default)]
 pub struct RecordingSink {
     pub lines: Vec<String>,
+    /// Offer readers a screen that keeps every row (so that they share windows with a helper).
+    pub screen_all: bool,
+}
+
+/// Keeps every row.
+struct KeepAll;
+
+impl dbsalvage::row::RowScreen for KeepAll {
+    fn keeps(&self, _: &mut dyn RowAccess) -> bool {
+        true
+    }
 }
 
 impl RowSink for RecordingSink {
@@ -329,6 +340,11 @@ impl RowSink for RecordingSink {
         }
         self.lines.push(line);
         Ok(())
+    }
+
+    fn screen(&mut self, _: &[Table], _: TableId) -> Option<Box<dyn dbsalvage::row::RowScreen>> {
+        self.screen_all
+            .then(|| Box::new(KeepAll) as Box<dyn dbsalvage::row::RowScreen>)
     }
 }
 
@@ -357,7 +373,15 @@ pub struct Outcome {
 /// Scans `dump` with `reader`: whole (`min_read` None) or with tiny refills from a one-byte
 /// reader.
 pub fn scan(reader: &mut dyn DumpReader, dump: &[u8], min_read: Option<usize>) -> Outcome {
-    let mut sink = RecordingSink::default();
+    scan_with(reader, dump, min_read, RecordingSink::default())
+}
+
+fn scan_with(
+    reader: &mut dyn DumpReader,
+    dump: &[u8],
+    min_read: Option<usize>,
+    mut sink: RecordingSink,
+) -> Outcome {
     let mut whole: &[u8] = dump;
     let mut single = OneByte(dump);
     let (raw, n): (&mut dyn Read, usize) = match min_read {
@@ -400,15 +424,36 @@ fn rescan(
 /// The every-path oracle: the same transcript (and outcome) read whole and through one-byte
 /// refills; when the scan succeeds, every segment lies inside the dump and re-reading the
 /// segments (forwards, and backwards where the reader can) gives the same rows again.
-pub fn every_path(make: &dyn Fn() -> Box<dyn DumpReader>, dump: &[u8]) {
-    let mut reader = make();
+/// `make(split)` makes a reader that shares first-read windows of at least `split` bytes with a
+/// helper thread (`None`: never).
+pub fn every_path(make: &dyn Fn(Option<usize>) -> Box<dyn DumpReader>, dump: &[u8]) {
+    let mut reader = make(None);
     let whole = scan(reader.as_mut(), dump, None);
-    let mut other_reader = make();
+    let mut other_reader = make(None);
     let tiny = scan(other_reader.as_mut(), dump, Some(1));
     assert_eq!(
         whole.lines, tiny.lines,
         "transcript differs between a whole read and one-byte refills"
     );
+    // Every window shared with a helper thread (whose screen keeps every row): the same reading.
+    let sink = RecordingSink {
+        screen_all: true,
+        ..RecordingSink::default()
+    };
+    let shared = scan_with(make(Some(1)).as_mut(), dump, None, sink);
+    assert_eq!(
+        whole.lines, shared.lines,
+        "transcript differs when windows are shared with a helper"
+    );
+    match (&whole.result, &shared.result) {
+        (Ok(a), Ok(b)) => assert_eq!(a.segments, b.segments, "segments differ when shared"),
+        (Err(a), Err(b)) => assert_eq!(a, b, "error differs when shared"),
+        (a, b) => panic!(
+            "outcome differs when shared: alone {:?}, shared {:?}",
+            a.as_ref().map(|_| ()),
+            b.as_ref().map(|_| ())
+        ),
+    }
     match (&whole.result, &tiny.result) {
         (Ok(a), Ok(b)) => {
             assert_eq!(

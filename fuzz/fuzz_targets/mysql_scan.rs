@@ -8,4 +8,4 @@ mod checks;
 use dbsalvage::dialect::mysql::MysqlReader;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| checks::every_path(&|| Box::new(MysqlReader::new()), data));
+fuzz_target!(|data: &[u8]| checks::every_path(&|split| Box::new(MysqlReader::with_split(split)), data));

@@ -8,4 +8,4 @@ mod checks;
 use dbsalvage::dialect::postgres::PostgresReader;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| checks::every_path(&|| Box::new(PostgresReader::new()), data));
+fuzz_target!(|data: &[u8]| checks::every_path(&|split| Box::new(PostgresReader::with_split(split)), data));
