@@ -80,6 +80,35 @@ impl<R: Send + 'static> Drop for Helper<R> {
     }
 }
 
+/// The helper's share of a window, in percent. The helper competes for a core with the
+/// read-ahead thread; when it is late the reading thread waits for it, so its share follows how
+/// often it was done in time (between 10 and 70 %).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share(u32);
+
+impl Default for Share {
+    fn default() -> Share {
+        Share(50)
+    }
+}
+
+impl Share {
+    /// Where the helper's part of `len` bytes starts: the reading thread reads before it.
+    pub fn split_point(self, len: usize) -> usize {
+        let helper_bytes = len as u64 * u64::from(self.0) / 100;
+        len - usize::try_from(helper_bytes).unwrap_or(0)
+    }
+
+    /// After a shared window: was the helper done by the time the reading thread was?
+    pub fn adjust(&mut self, in_time: bool) {
+        self.0 = if in_time {
+            (self.0 + 2).min(70)
+        } else {
+            self.0.saturating_sub(2).max(10)
+        };
+    }
+}
+
 /// The next message: waited for actively for [`ACTIVE_WAIT`], then asleep; `None` when the
 /// other side is gone.
 fn next<T>(from: &Receiver<T>) -> Option<T> {
@@ -104,15 +133,40 @@ mod tests {
     fn results_come_back_in_order() {
         let mut helper = Helper::start().unwrap();
         for i in 0..100u64 {
+            if i % 10 == 0 {
+                // A pause longer than the active wait: the thread is asleep and must wake up.
+                std::thread::sleep(ACTIVE_WAIT * 3);
+            }
             assert!(helper.give(move || i * i));
             if i % 3 == 0 {
-                // A long pause: the thread goes to sleep and must wake up.
-                std::thread::sleep(Duration::from_millis(3));
-                assert!(helper.is_done());
+                // `is_done` keeps the result it sees for `take`.
+                let started = Instant::now();
+                while !helper.is_done() {
+                    assert!(
+                        started.elapsed() < Duration::from_secs(30),
+                        "job {i} never ends"
+                    );
+                    std::thread::yield_now();
+                }
             }
             assert_eq!(helper.take(), Some(i * i));
         }
         assert!(!helper.is_done());
+    }
+
+    #[test]
+    fn the_share_follows_the_helper_within_bounds() {
+        let mut share = Share::default();
+        assert_eq!(share.split_point(1000), 500);
+        for _ in 0..100 {
+            share.adjust(true);
+        }
+        assert_eq!(share.split_point(1000), 300);
+        for _ in 0..100 {
+            share.adjust(false);
+        }
+        assert_eq!(share.split_point(1000), 900);
+        assert_eq!(share.split_point(0), 0);
     }
 
     #[test]

@@ -42,7 +42,7 @@ use crate::dialect::{
     Segment, SegmentFormat,
 };
 use crate::error::{excerpt, Error, Position, Result};
-use crate::helper::Helper;
+use crate::helper::{Helper, Share};
 use crate::row::{RowScreen, RowSink};
 use crate::scan::{ByteStream, SharedBytes};
 use crate::schema::{ForeignKeyDecl, Schema, SchemaBuilder, TableId, TableName, TypeClass};
@@ -123,7 +123,7 @@ pub fn scan_stream<R: Read>(
         sink,
         split,
         helper: None,
-        share: 50,
+        share: Share::default(),
         builder: SchemaBuilder::new(),
         info: DumpInfo::default(),
         segments: Vec::new(),
@@ -189,8 +189,8 @@ struct Scan<'k> {
     split: Option<usize>,
     /// The helper thread that reads part of big windows of tuples (started when first needed).
     helper: Option<Helper<SharedTuples>>,
-    /// Its share of a window, in percent (see [`Sharing::share`]).
-    share: u32,
+    /// Its share of a window.
+    share: Share,
     builder: SchemaBuilder,
     info: DumpInfo,
     segments: Vec<Segment>,
@@ -540,6 +540,16 @@ impl Scan<'_> {
             ct.table.unique_keys = src.unique_keys.clone();
         }
         let name = ct.table.name.clone();
+        // A table declared again replaces the first declaration, unless rows were read for
+        // that one: they would be re-read with the wrong columns.
+        if let Some(id) = self.builder.table_id(&name) {
+            if self.segments.iter().any(|s| s.table == id) {
+                return Err(Error::syntax(
+                    at,
+                    format!("table {name} is created again after rows of it were read"),
+                ));
+            }
+        }
         self.foreign_keys.retain(|fk| fk.child != name);
         self.foreign_keys.extend(ct.foreign_keys);
         self.builder.add_table(ct.table);
@@ -814,9 +824,8 @@ struct Sharing<'s> {
     least: usize,
     /// The scan's helper (started when first needed).
     helper: &'s mut Option<Helper<SharedTuples>>,
-    /// The helper's share of a window, in percent (as for PostgreSQL COPY windows: it follows
-    /// how often the helper finished in time).
-    share: &'s mut u32,
+    /// The helper's share of a window.
+    share: &'s mut Share,
     /// The sink's screen (`None`: the sink wants none of these rows).
     screen: Option<Arc<dyn RowScreen>>,
     /// Table column → value index, for the screen.
@@ -846,11 +855,10 @@ struct SharedTuples {
 }
 
 /// The start of a tuple that follows `),` or `),\n` — the layouts mysqldump and mariadb-dump
-/// write — somewhere in the last `share` percent of `window`: a guess (it could be inside a
-/// string), which the reading thread confirms by reaching it.
-fn tuple_start_after(window: &[u8], share: u32) -> Option<usize> {
-    let helper_bytes = window.len() as u64 * u64::from(share.min(100)) / 100;
-    let middle = window.len() - usize::try_from(helper_bytes).unwrap_or(0);
+/// write — in the helper's `share` of `window`: a guess (it could be inside a string), which
+/// the reading thread confirms by reaching it.
+fn tuple_start_after(window: &[u8], share: Share) -> Option<usize> {
+    let middle = share.split_point(window.len());
     let tail = &window[middle..];
     let lines = memchr::memmem::find(tail, b"),\n(").map(|i| i + 3);
     let inline = memchr::memmem::find(tail, b"),(").map(|i| i + 2);
@@ -1013,11 +1021,7 @@ fn shared_tuples<R: Read>(
         *sharing.helper = None;
     }
     mine?;
-    *sharing.share = if in_time {
-        (*sharing.share + 2).min(70)
-    } else {
-        sharing.share.saturating_sub(2).max(10)
-    };
+    sharing.share.adjust(in_time);
     let mut used = at;
     if let Some(theirs) = theirs.filter(|t| reached && t.to > t.from) {
         for (range, other) in sharing.lead.iter_mut().zip(theirs.lead) {

@@ -694,3 +694,20 @@ fn a_broken_tuple_in_a_helpers_share_is_the_same_error() {
         assert_eq!(shared, alone, "min_read {min_read}");
     }
 }
+
+#[test]
+fn a_table_created_again_after_its_rows_is_an_error() {
+    let create = "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n);\n";
+    let create2 =
+        "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `x` int,\n  PRIMARY KEY (`id`)\n);\n";
+    let rows = "INSERT INTO `t` VALUES (1);\n";
+    // Declared twice before any row: the second declaration counts.
+    let (r, _, _) = scan(format!("{create}{create2}INSERT INTO `t` VALUES (1,2);\n").as_bytes());
+    assert_eq!(r.schema.tables[0].columns.len(), 2);
+    let e = scan_with(format!("{create}{rows}{create2}").as_bytes()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("table t is created again after rows of it were read"),
+        "{e}"
+    );
+}

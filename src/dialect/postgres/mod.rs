@@ -20,7 +20,7 @@ use crate::dialect::{
     Segment, SegmentFormat, LEAD_ANY,
 };
 use crate::error::{excerpt, Error, Result};
-use crate::helper::Helper;
+use crate::helper::{Helper, Share};
 use crate::row::{CellRef, RowAccess, RowScreen, RowSink};
 use crate::scan::{ByteStream, SharedBytes};
 use crate::schema::{Schema, SchemaBuilder, Table, TableId, TableName, TypeClass};
@@ -383,12 +383,11 @@ fn leading_int(text: &[u8]) -> (Option<i64>, usize) {
     )
 }
 
-/// Where a helper thread takes over a window of COPY lines to read about the last `share`
-/// percent of it: `(from, to)`, the start of the first line after that point and the end of the
-/// last complete line; `None` when there is no such line.
-fn second_half(window: &[u8], share: u32) -> Option<(usize, usize)> {
-    let helper_bytes = window.len() as u64 * u64::from(share.min(100)) / 100;
-    let middle = window.len() - usize::try_from(helper_bytes).unwrap_or(0);
+/// Where a helper thread takes over a window of COPY lines to read its `share` of it: `(from,
+/// to)`, the start of the first line after the split point and the end of the last complete
+/// line; `None` when there is no such line.
+fn second_half(window: &[u8], share: Share) -> Option<(usize, usize)> {
+    let middle = share.split_point(window.len());
     let from = middle + memchr::memchr(b'\n', &window[middle..])? + 1;
     let to = memchr::memrchr(b'\n', window)? + 1;
     (from < to).then_some((from, to))
@@ -553,6 +552,19 @@ impl Scan<'_> {
             let sql = String::from_utf8_lossy(stmt);
             let created =
                 ddl::create_table(&sql, db).map_err(|e| self.ddl_error(start, stmt, e))?;
+            // A table declared again replaces the first declaration, unless rows were read
+            // for that one: they would be re-read with the wrong columns.
+            if let Some(id) = self.builder.table_id(&created.table.name) {
+                if self.segments.iter().any(|s| s.table == id) {
+                    return Err(Error::syntax(
+                        start,
+                        format!(
+                            "table {} is created again after rows of it were read",
+                            created.table.name
+                        ),
+                    ));
+                }
+            }
             for (seq, col) in created.sequence_defaults {
                 self.builder
                     .set_sequence_owner(seq, created.table.name.clone(), col);
@@ -905,10 +917,7 @@ impl Scan<'_> {
                 Arc::<[usize]>::from(columns.as_slice()),
             )
         });
-        // The helper's share of a window, in percent: it competes for a core with the
-        // read-ahead thread, and when it is late this thread waits for it, so the share follows
-        // how often it was done in time.
-        let mut share: u32 = 50;
+        let mut share = Share::default();
         // Whole windows at a time: newlines and tabs found in one pass.
         loop {
             let base = input.offset();
@@ -958,11 +967,7 @@ impl Scan<'_> {
             });
             let screened = match (helper_part, helper.as_mut()) {
                 (Some(_), Some(h)) => {
-                    share = if h.is_done() {
-                        (share + 2).min(70)
-                    } else {
-                        share.saturating_sub(2).max(10)
-                    };
+                    share.adjust(h.is_done());
                     let screened = h.take();
                     if screened.is_none() {
                         // The helper is gone (a bug in a job): this thread reads on alone.
@@ -1729,6 +1734,21 @@ mod tests {
             Ok(_) => panic!("expected an error"),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn a_table_created_again_after_its_rows_is_an_error() {
+        let create = "CREATE TABLE public.t (id integer);\n";
+        let create2 = "CREATE TABLE public.t (id integer, x integer);\n";
+        let rows = "COPY public.t (id) FROM stdin;\n1\n\\.\n";
+        let (_, scan, _) =
+            scan_with(&make, format!("{create}{create2}").as_bytes(), None, false).unwrap();
+        assert_eq!(scan.schema.tables[0].columns.len(), 2);
+        let e = scan_error(format!("{create}{rows}{create2}").as_bytes());
+        assert!(
+            e.contains("table public.t is created again after rows of it were read"),
+            "{e}"
+        );
     }
 
     #[test]
