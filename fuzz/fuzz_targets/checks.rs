@@ -328,7 +328,9 @@ impl RowSink for RecordingSink {
         row: &mut dyn RowAccess,
     ) -> dbsalvage::Result<()> {
         let t = &tables[table];
-        let mut line = format!("{}@{}:", t.name, row.offset());
+        // The table by id: a name read before the end of the dump may still change (a single
+        // `\connect`ed database is dropped from the names at the end).
+        let mut line = format!("table {table}@{}:", row.offset());
         for c in 0..t.columns.len() {
             let cell = match row.cell(c)? {
                 CellRef::Absent => "<absent>".to_string(),
