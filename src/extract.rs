@@ -806,9 +806,11 @@ fn insert_run_backwards(
     seg: &Segment,
     sink: &mut dyn RowSink,
 ) -> Result<()> {
+    // One buffer for every stretch (a fresh one each made the allocator keep freed ones).
+    let mut kept = KeptRows::default();
     for (start, end, _) in seg.stretches().rev() {
         let stretch = seg.part(start, end);
-        let mut kept = KeptRows::default();
+        kept.clear();
         rescan_in_place(reader, file, schema, &stretch, &mut kept)?;
         kept.replay(&schema.tables, sink)?;
     }
@@ -827,6 +829,12 @@ struct KeptRows {
 }
 
 impl KeptRows {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.cells.clear();
+        self.rows.clear();
+    }
+
     fn replay(&self, tables: &[crate::schema::Table], sink: &mut dyn RowSink) -> Result<()> {
         for (i, &(table, offset, first)) in self.rows.iter().enumerate().rev() {
             let last = self.rows.get(i + 1).map_or(self.cells.len(), |r| r.2);

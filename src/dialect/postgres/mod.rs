@@ -1481,18 +1481,22 @@ fn copy_lines_backwards(
     use std::io::SeekFrom;
     let first_chunk = first_chunk.max(1);
     let io = |e: std::io::Error| Error::io("re-reading the dump", e);
-    // `buf` holds the bytes [buf_start, segment.end - consumed) not yet handed out.
+    // `buf` holds the bytes [buf_start, segment.end - consumed) not yet handed out. Both
+    // buffers live for the whole read (a fresh one per chunk made the allocator keep freed
+    // chunks around: peak memory grew with the table read).
     let mut buf: Vec<u8> = Vec::new();
+    let mut fresh: Vec<u8> = Vec::new();
     let mut buf_start = segment.end;
     let mut chunk = first_chunk;
     while buf_start > segment.start {
         let from = buf_start.saturating_sub(chunk).max(segment.start);
         let len = (buf_start - from) as usize;
-        let mut fresh = vec![0u8; len];
+        fresh.clear();
+        fresh.resize(len, 0);
         file.seek(SeekFrom::Start(from)).map_err(io)?;
         file.read_exact(&mut fresh).map_err(io)?;
         fresh.extend_from_slice(&buf);
-        buf = fresh;
+        std::mem::swap(&mut buf, &mut fresh);
         buf_start = from;
         // Hand out every complete line after the first newline (or all, at the start).
         let at_start = buf_start == segment.start;
