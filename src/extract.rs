@@ -742,7 +742,22 @@ impl TableReader for SegmentReader<'_> {
         let started = Clock::now();
         let bytes: u64 = self.by_table[table].iter().map(|s| s.end - s.start).sum();
         let mut file = self.input.reopen()?;
-        let pieces = self.cut(&mut file, table, sinks.len())?;
+        // As many pieces as the bytes that will be read are worth: a read of a few stretches
+        // of a big table is not worth a thread per piece.
+        let threads = match only {
+            Some(filter) => {
+                let wanted: u64 = self.by_table[table]
+                    .iter()
+                    .flat_map(|seg| wanted_runs(schema, table, seg, filter))
+                    .map(|run| run.end - run.start)
+                    .sum();
+                usize::try_from(wanted / self.least_piece)
+                    .unwrap_or(usize::MAX)
+                    .clamp(1, sinks.len().max(1))
+            }
+            None => sinks.len(),
+        };
+        let pieces = self.cut(&mut file, table, threads)?;
         let reader = self.reader;
         let read;
         if let ([piece], [sink, ..]) = (pieces.as_slice(), &mut *sinks) {
