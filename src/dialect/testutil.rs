@@ -4,9 +4,9 @@
 
 use std::io::Read;
 
-use crate::dialect::{DumpReader, ScanResult};
+use crate::dialect::{DumpReader, ScanResult, Segment};
 use crate::error::Result;
-use crate::row::{CellRef, RowAccess, RowSink};
+use crate::row::{CellRef, RowAccess, RowScreen, RowSink};
 use crate::scan::tests::OneByte;
 use crate::scan::ByteStream;
 use crate::schema::{Table, TableId};
@@ -118,4 +118,88 @@ pub fn every_path(make: &dyn Fn() -> Box<dyn DumpReader>, dump: &[u8]) -> Vec<St
         "re-reading the segments gives other rows"
     );
     whole
+}
+
+/// Acts on every third row only (by offset), recording it as [`RecordingSink`] does, and says so
+/// through its screen: a reader sharing windows with a helper hands it only those rows.
+#[derive(Default)]
+pub struct EveryThird {
+    /// One line per row acted on.
+    pub lines: RecordingSink,
+}
+
+struct EveryThirdScreen;
+
+impl RowScreen for EveryThirdScreen {
+    fn keeps(&self, row: &mut dyn RowAccess) -> bool {
+        row.offset() % 3 == 0
+    }
+}
+
+impl RowSink for EveryThird {
+    fn wants(&mut self, _: &[Table], _: TableId) -> bool {
+        true
+    }
+
+    fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
+        if row.offset() % 3 != 0 {
+            return Ok(());
+        }
+        self.lines.row(tables, table, row)
+    }
+
+    fn screen(&mut self, _: &[Table], _: TableId) -> Option<Box<dyn RowScreen>> {
+        Some(Box::new(EveryThirdScreen))
+    }
+}
+
+/// Reads `dump` with a reader from `make(split)` (sharing first-read windows of at least
+/// `split` bytes with a helper thread), refilling `min_read` bytes at a time, into
+/// [`EveryThird`]: the segments and the rows acted on.
+pub fn split_scan(
+    make: &dyn Fn(Option<usize>) -> Box<dyn DumpReader>,
+    dump: &[u8],
+    split: Option<usize>,
+    min_read: usize,
+) -> Result<(Vec<Segment>, Vec<String>)> {
+    let mut reader = make(split);
+    let mut sink = EveryThird::default();
+    let mut whole: &[u8] = dump;
+    let raw: &mut dyn Read = &mut whole;
+    let mut stream = ByteStream::with_min_read(raw, 0, min_read);
+    let scan = reader.scan(&mut stream, &mut sink)?;
+    Ok((scan.segments, sink.lines.lines))
+}
+
+/// Reading `dump` with windows of every size shared with a helper gives the segments and rows of
+/// a read without one.
+pub fn shared_reads_the_same(make: &dyn Fn(Option<usize>) -> Box<dyn DumpReader>, dump: &[u8]) {
+    let (segments, lines) = split_scan(make, dump, None, 4096).expect("read alone");
+    assert!(lines.len() > 2, "{lines:?}");
+    for split in [1, 100, 5000] {
+        for min_read in [1, 64, 4096, 1 << 20] {
+            let (s, l) = split_scan(make, dump, Some(split), min_read).expect("shared read");
+            assert_eq!(l, lines, "split {split}, min_read {min_read}");
+            assert_eq!(s, segments, "split {split}, min_read {min_read}");
+        }
+    }
+}
+
+/// A broken `dump` gives the same error whether its windows are shared with a helper or not;
+/// returns it.
+pub fn shared_fails_the_same(
+    make: &dyn Fn(Option<usize>) -> Box<dyn DumpReader>,
+    dump: &[u8],
+) -> String {
+    let alone = match split_scan(make, dump, None, 1 << 20) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    };
+    for min_read in [64, 4096, 1 << 20] {
+        match split_scan(make, dump, Some(1), min_read) {
+            Ok(_) => panic!("no error when shared, min_read {min_read}"),
+            Err(e) => assert_eq!(e.to_string(), alone, "min_read {min_read}"),
+        }
+    }
+    alone
 }

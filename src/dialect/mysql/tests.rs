@@ -572,57 +572,6 @@ fn mutated_dumps_never_panic() {
     }
 }
 
-/// Acts on every third row only (by offset), and says so through its screen.
-#[derive(Default)]
-struct EveryThird {
-    rows: Vec<Rec>,
-}
-
-struct EveryThirdScreen;
-
-impl crate::row::RowScreen for EveryThirdScreen {
-    fn keeps(&self, row: &mut dyn RowAccess) -> bool {
-        row.offset() % 3 == 0
-    }
-}
-
-impl RowSink for EveryThird {
-    fn wants(&mut self, _: &[Table], _: TableId) -> bool {
-        true
-    }
-
-    fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
-        if row.offset() % 3 != 0 {
-            return Ok(());
-        }
-        let r = row.to_row(tables[table].columns.len())?;
-        self.rows.push(Rec {
-            table: tables[table].name.name.clone(),
-            offset: r.offset,
-            cells: r.cells.into_vec(),
-        });
-        Ok(())
-    }
-
-    fn screen(&mut self, _: &[Table], _: TableId) -> Option<Box<dyn crate::row::RowScreen>> {
-        Some(Box::new(EveryThirdScreen))
-    }
-}
-
-/// Reads `dump` sharing windows of at least `split` bytes of tuples with a helper thread,
-/// refilling `min_read` bytes at a time.
-fn split_scan(
-    dump: &[u8],
-    split: Option<usize>,
-    min_read: usize,
-) -> Result<(Vec<Segment>, Vec<Rec>)> {
-    let mut whole: &[u8] = dump;
-    let mut stream = ByteStream::with_min_read(&mut whole, 0, min_read);
-    let mut sink = EveryThird::default();
-    let (result, _) = scan_stream(&mut stream, &mut sink, split)?;
-    Ok((result.segments, sink.rows))
-}
-
 /// Long INSERTs in both layouts (`),(` and `),\n(`), with strings that hold what looks like a
 /// tuple start, escapes, NULLs, and a short statement between them.
 fn long_insert_dump(rows: usize, bad_row: Option<usize>) -> Vec<u8> {
@@ -663,36 +612,22 @@ fn long_insert_dump(rows: usize, bad_row: Option<usize>) -> Vec<u8> {
     d.into_bytes()
 }
 
+fn make_split(split: Option<usize>) -> Box<dyn DumpReader> {
+    Box::new(MysqlReader::with_split(split))
+}
+
 #[test]
 fn tuples_shared_with_a_helper_read_as_one_thread_does() {
-    for dump in [
-        DEFAULT.to_vec(),
-        HEXBLOB.to_vec(),
-        long_insert_dump(3000, None),
-    ] {
-        let (segments, rows) = split_scan(&dump, None, 4096).unwrap();
-        assert!(rows.len() > 2, "{rows:?}");
-        for split in [1, 100, 5000] {
-            for min_read in [1, 64, 4096, 1 << 20] {
-                let (s, r) = split_scan(&dump, Some(split), min_read).unwrap();
-                assert_eq!(r, rows, "split {split}, min_read {min_read}");
-                assert_eq!(s, segments, "split {split}, min_read {min_read}");
-            }
-        }
+    for dump in [DEFAULT, HEXBLOB, &long_insert_dump(3000, None)] {
+        crate::dialect::testutil::shared_reads_the_same(&make_split, dump);
     }
 }
 
 #[test]
 fn a_broken_tuple_in_a_helpers_share_is_the_same_error() {
     let broken = long_insert_dump(3000, Some(2900));
-    let alone = split_scan(&broken, None, 1 << 20).unwrap_err().to_string();
-    assert!(alone.contains("values"), "{alone}");
-    for min_read in [64, 4096, 1 << 20] {
-        let shared = split_scan(&broken, Some(1), min_read)
-            .unwrap_err()
-            .to_string();
-        assert_eq!(shared, alone, "min_read {min_read}");
-    }
+    let e = crate::dialect::testutil::shared_fails_the_same(&make_split, &broken);
+    assert!(e.contains("values"), "{e}");
 }
 
 #[test]

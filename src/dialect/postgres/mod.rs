@@ -1532,7 +1532,9 @@ fn copy_lines_backwards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialect::testutil::{every_path, scan_with};
+    use crate::dialect::testutil::{
+        every_path, scan_with, shared_fails_the_same, shared_reads_the_same,
+    };
 
     fn make() -> Box<dyn DumpReader> {
         Box::new(PostgresReader::new())
@@ -1617,58 +1619,6 @@ mod tests {
         assert_eq!(scan.info.encoding.as_deref(), Some("UTF8"));
     }
 
-    /// Acts on every third row only (by offset), and says so through its screen.
-    #[derive(Default)]
-    struct EveryThird {
-        lines: Vec<String>,
-    }
-
-    struct EveryThirdScreen;
-
-    impl RowScreen for EveryThirdScreen {
-        fn keeps(&self, row: &mut dyn RowAccess) -> bool {
-            row.offset() % 3 == 0
-        }
-    }
-
-    impl RowSink for EveryThird {
-        fn wants(&mut self, _: &[Table], _: TableId) -> bool {
-            true
-        }
-
-        fn row(&mut self, tables: &[Table], table: TableId, row: &mut dyn RowAccess) -> Result<()> {
-            if row.offset() % 3 != 0 {
-                return Ok(());
-            }
-            let mut line = format!("{}@{}:", tables[table].name, row.offset());
-            for c in 0..tables[table].columns.len() {
-                line.push_str(&format!(" {:?}", row.cell(c)?));
-            }
-            self.lines.push(line);
-            Ok(())
-        }
-
-        fn screen(&mut self, _: &[Table], _: TableId) -> Option<Box<dyn RowScreen>> {
-            Some(Box::new(EveryThirdScreen))
-        }
-    }
-
-    /// Reads `dump` with COPY windows of at least `split` bytes shared with a helper thread,
-    /// refilling `min_read` bytes at a time.
-    fn split_scan(
-        dump: &[u8],
-        split: Option<usize>,
-        min_read: usize,
-    ) -> Result<(Vec<Segment>, Vec<String>)> {
-        let mut reader = PostgresReader::with_split(split);
-        let mut sink = EveryThird::default();
-        let mut whole: &[u8] = dump;
-        let raw: &mut dyn Read = &mut whole;
-        let mut stream = ByteStream::with_min_read(raw, 0, min_read);
-        let scan = reader.scan(&mut stream, &mut sink)?;
-        Ok((scan.segments, sink.lines))
-    }
-
     /// A dump with one long COPY block (lines of varied length, some with escapes) between
     /// statements.
     fn long_copy_dump(rows: usize, bad_line: Option<usize>) -> Vec<u8> {
@@ -1696,41 +1646,26 @@ mod tests {
         d.into_bytes()
     }
 
+    fn make_split(split: Option<usize>) -> Box<dyn DumpReader> {
+        Box::new(PostgresReader::with_split(split))
+    }
+
     #[test]
     fn copy_windows_shared_with_a_helper_read_as_one_thread_does() {
-        for dump in [COPY_SAMPLE.to_vec(), long_copy_dump(3000, None)] {
-            let (segments, lines) = split_scan(&dump, None, 4096).unwrap();
-            assert!(lines.len() > 2, "{lines:?}");
-            for split in [1, 100, 5000] {
-                for min_read in [1, 64, 4096, 1 << 20] {
-                    let (s, l) = split_scan(&dump, Some(split), min_read).unwrap();
-                    assert_eq!(l, lines, "split {split}, min_read {min_read}");
-                    assert_eq!(s, segments, "split {split}, min_read {min_read}");
-                }
-            }
-        }
+        shared_reads_the_same(&make_split, COPY_SAMPLE);
+        shared_reads_the_same(&make_split, &long_copy_dump(3000, None));
     }
 
     #[test]
     fn a_broken_line_in_a_helpers_share_is_the_same_error() {
         // Late in the block, where a helper reads; and a dump without its `\.` line.
-        let broken = long_copy_dump(3000, Some(2900));
+        let broken = shared_fails_the_same(&make_split, &long_copy_dump(3000, Some(2900)));
+        assert!(broken.contains("fields"), "{broken}");
         let mut unterminated = long_copy_dump(3000, None);
         let cut = unterminated.len() - "\\.\n\nCREATE TABLE public.u (id integer);\n".len();
         unterminated.truncate(cut);
-        for dump in [broken, unterminated] {
-            let alone = split_scan(&dump, None, 1 << 20).unwrap_err().to_string();
-            assert!(
-                alone.contains("fields") || alone.contains("ends inside"),
-                "{alone}"
-            );
-            for min_read in [64, 4096, 1 << 20] {
-                let shared = split_scan(&dump, Some(1), min_read)
-                    .unwrap_err()
-                    .to_string();
-                assert_eq!(shared, alone, "min_read {min_read}");
-            }
-        }
+        let cut_short = shared_fails_the_same(&make_split, &unterminated);
+        assert!(cut_short.contains("ends inside"), "{cut_short}");
     }
 
     fn scan_error(dump: &[u8]) -> String {
