@@ -80,6 +80,37 @@ impl<R: Send + 'static> Drop for Helper<R> {
     }
 }
 
+/// A helper started when it is first needed, and not again once it is gone (a job panicked, or
+/// the system would not start a thread): the reading thread then reads on alone.
+#[derive(Default)]
+pub enum LazyHelper<R: Send + 'static> {
+    /// Not needed yet.
+    #[default]
+    NotStarted,
+    /// Running.
+    Running(Helper<R>),
+    /// Gone for good.
+    Gone,
+}
+
+impl<R: Send + 'static> LazyHelper<R> {
+    /// The helper, started now if it was not yet; `None` when it is gone.
+    pub fn get(&mut self) -> Option<&mut Helper<R>> {
+        if matches!(self, LazyHelper::NotStarted) {
+            *self = Helper::start().map_or(LazyHelper::Gone, LazyHelper::Running);
+        }
+        match self {
+            LazyHelper::Running(helper) => Some(helper),
+            _ => None,
+        }
+    }
+
+    /// Gives up on the helper (its thread is gone).
+    pub fn give_up(&mut self) {
+        *self = LazyHelper::Gone;
+    }
+}
+
 /// The helper's share of a window, in percent. The helper competes for a core with the
 /// read-ahead thread; when it is late the reading thread waits for it, so its share follows how
 /// often it was done in time (between 10 and 70 %).
@@ -176,5 +207,17 @@ mod tests {
         assert_eq!(helper.take(), None);
         assert!(!helper.give(|| 1));
         assert_eq!(helper.take(), None);
+    }
+
+    #[test]
+    fn a_lazy_helper_starts_once_and_stays_gone() {
+        let mut lazy: LazyHelper<u32> = LazyHelper::default();
+        assert!(matches!(lazy, LazyHelper::NotStarted));
+        let helper = lazy.get().unwrap();
+        assert!(helper.give(|| 7));
+        assert_eq!(helper.take(), Some(7));
+        lazy.give_up();
+        assert!(lazy.get().is_none());
+        assert!(lazy.get().is_none());
     }
 }

@@ -42,7 +42,7 @@ use crate::dialect::{
     Segment, SegmentFormat,
 };
 use crate::error::{excerpt, Error, Position, Result};
-use crate::helper::{Helper, Share};
+use crate::helper::{LazyHelper, Share};
 use crate::row::{RowScreen, RowSink};
 use crate::scan::{ByteStream, SharedBytes};
 use crate::schema::{ForeignKeyDecl, Schema, SchemaBuilder, TableId, TableName, TypeClass};
@@ -122,7 +122,7 @@ pub fn scan_stream<R: Read>(
     let mut scan = Scan {
         sink,
         split,
-        helper: None,
+        helper: LazyHelper::default(),
         share: Share::default(),
         builder: SchemaBuilder::new(),
         info: DumpInfo::default(),
@@ -187,8 +187,8 @@ struct Scan<'k> {
     sink: &'k mut dyn RowSink,
     /// See [`MysqlReader::split`].
     split: Option<usize>,
-    /// The helper thread that reads part of big windows of tuples (started when first needed).
-    helper: Option<Helper<SharedTuples>>,
+    /// The helper thread that reads part of big windows of tuples.
+    helper: LazyHelper<SharedTuples>,
     /// Its share of a window.
     share: Share,
     builder: SchemaBuilder,
@@ -822,8 +822,8 @@ fn read_rows<R: Read>(
 struct Sharing<'s> {
     /// The least window worth sharing.
     least: usize,
-    /// The scan's helper (started when first needed).
-    helper: &'s mut Option<Helper<SharedTuples>>,
+    /// The scan's helper.
+    helper: &'s mut LazyHelper<SharedTuples>,
     /// The helper's share of a window.
     share: &'s mut Share,
     /// The sink's screen (`None`: the sink wants none of these rows).
@@ -969,10 +969,7 @@ fn shared_tuples<R: Read>(
     let Some(guess) = tuple_start_after(&window[..statement], *sharing.share) else {
         return Ok((0, 0));
     };
-    if sharing.helper.is_none() {
-        *sharing.helper = Helper::start();
-    }
-    let Some(helper) = sharing.helper.as_mut() else {
+    let Some(helper) = sharing.helper.get() else {
         return Ok((0, 0));
     };
     let job = TupleJob {
@@ -985,7 +982,7 @@ fn shared_tuples<R: Read>(
         tracked: sharing.tracked,
     };
     if !helper.give(move || job.run()) {
-        *sharing.helper = None;
+        sharing.helper.give_up();
         return Ok((0, 0));
     }
     let mut at = 0;
@@ -1018,7 +1015,7 @@ fn shared_tuples<R: Read>(
     let theirs = helper.take();
     if theirs.is_none() {
         // The helper is gone (a bug in a job): this thread reads on alone.
-        *sharing.helper = None;
+        sharing.helper.give_up();
     }
     mine?;
     sharing.share.adjust(in_time);

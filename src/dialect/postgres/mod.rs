@@ -20,7 +20,7 @@ use crate::dialect::{
     Segment, SegmentFormat, LEAD_ANY,
 };
 use crate::error::{excerpt, Error, Result};
-use crate::helper::{Helper, Share};
+use crate::helper::{LazyHelper, Share};
 use crate::row::{CellRef, RowAccess, RowScreen, RowSink};
 use crate::scan::{ByteStream, SharedBytes};
 use crate::schema::{Schema, SchemaBuilder, Table, TableId, TableName, TypeClass};
@@ -910,7 +910,7 @@ impl Scan<'_> {
             None
         };
         let split = self.split.filter(|_| !wants || screen.is_some());
-        let mut helper: Option<Helper<Screened>> = None;
+        let mut helper: LazyHelper<Screened> = LazyHelper::default();
         let job_table = split.map(|_| {
             (
                 Arc::new(self.builder.table(table).clone()),
@@ -929,9 +929,6 @@ impl Scan<'_> {
                 .filter(|&least| window.len() >= least)
                 .and_then(|_| second_half(window, share));
             if let (Some((from, to)), Some((table_arc, columns_arc))) = (helper_part, &job_table) {
-                if helper.is_none() {
-                    helper = Helper::start();
-                }
                 let job = CopyJob {
                     window: shared.clone(),
                     from,
@@ -942,7 +939,7 @@ impl Scan<'_> {
                     screen: screen.clone(),
                     tracked,
                 };
-                if !helper.as_mut().is_some_and(|h| h.give(move || job.run())) {
+                if !helper.get().is_some_and(|h| h.give(move || job.run())) {
                     helper_part = None;
                 }
             }
@@ -965,13 +962,13 @@ impl Scan<'_> {
                 )?;
                 Ok(true)
             });
-            let screened = match (helper_part, helper.as_mut()) {
+            let screened = match (helper_part, helper.get()) {
                 (Some(_), Some(h)) => {
                     share.adjust(h.is_done());
                     let screened = h.take();
                     if screened.is_none() {
                         // The helper is gone (a bug in a job): this thread reads on alone.
-                        helper = None;
+                        helper.give_up();
                     }
                     screened
                 }
