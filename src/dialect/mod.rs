@@ -12,10 +12,10 @@ pub(crate) mod testutil;
 
 use std::io::{Read, Seek, Write};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::row::RowSink;
 use crate::scan::ByteStream;
-use crate::schema::{Schema, TableId};
+use crate::schema::{Schema, SchemaBuilder, TableId, TableName};
 use crate::select::Selection;
 
 /// The two dump families.
@@ -172,6 +172,26 @@ pub fn tracked_fields(table: &crate::schema::Table, columns: &[usize]) -> usize 
         .count()
 }
 
+/// A table declared again replaces the first declaration (both readers), unless rows were read
+/// for that one: they would be re-read with the wrong columns. That is an error, at `at`.
+///
+/// # Errors
+/// `name` is declared and `segments` already hold rows of it.
+pub fn check_redeclaration(
+    builder: &SchemaBuilder,
+    segments: &[Segment],
+    name: &TableName,
+    at: u64,
+) -> Result<()> {
+    match builder.table_id(name) {
+        Some(id) if segments.iter().any(|s| s.table == id) => Err(Error::syntax(
+            at,
+            format!("table {name} is created again after rows of it were read"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A [`Lead`] of no row yet, tracking the first `tracked` fields.
 pub fn lead_empty(tracked: usize) -> Lead {
     std::array::from_fn(|i| {
@@ -186,7 +206,8 @@ pub fn lead_empty(tracked: usize) -> Lead {
 /// A [`Lead`] that may hold anything.
 pub const LEAD_ANY: Lead = [FieldRange::ANY; LEAD_FIELDS];
 
-fn merge_lead(a: Lead, b: Lead) -> Lead {
+/// The ranges of both `a`'s rows and `b`'s.
+pub fn merge_lead(a: Lead, b: Lead) -> Lead {
     std::array::from_fn(|i| a[i].merge(b[i]))
 }
 

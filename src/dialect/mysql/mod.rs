@@ -38,8 +38,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use self::lexer::{Lex, LexError, Tok, Tokens};
 use self::values::{Field, TupleRow};
 use crate::dialect::{
-    lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult,
-    Segment, SegmentFormat,
+    check_redeclaration, lead_empty, merge_lead, tracked_fields, DialectKind, DumpInfo, DumpReader,
+    FieldRange, Lead, ScanResult, Segment, SegmentFormat,
 };
 use crate::error::{excerpt, Error, Position, Result};
 use crate::helper::{LazyHelper, Share};
@@ -405,9 +405,7 @@ impl Scan<'_> {
             sharing.as_mut(),
         )?;
         if let Some(sharing) = &sharing {
-            for (range, theirs) in lead.iter_mut().zip(sharing.lead) {
-                *range = range.merge(theirs);
-            }
+            lead = merge_lead(lead, sharing.lead);
         }
         if tail == Tail::Clause {
             self.warn(format!(
@@ -540,16 +538,7 @@ impl Scan<'_> {
             ct.table.unique_keys = src.unique_keys.clone();
         }
         let name = ct.table.name.clone();
-        // A table declared again replaces the first declaration, unless rows were read for
-        // that one: they would be re-read with the wrong columns.
-        if let Some(id) = self.builder.table_id(&name) {
-            if self.segments.iter().any(|s| s.table == id) {
-                return Err(Error::syntax(
-                    at,
-                    format!("table {name} is created again after rows of it were read"),
-                ));
-            }
-        }
+        check_redeclaration(&self.builder, &self.segments, &name, at)?;
         self.foreign_keys.retain(|fk| fk.child != name);
         self.foreign_keys.extend(ct.foreign_keys);
         self.builder.add_table(ct.table);
@@ -1021,9 +1010,7 @@ fn shared_tuples<R: Read>(
     sharing.share.adjust(in_time);
     let mut used = at;
     if let Some(theirs) = theirs.filter(|t| reached && t.to > t.from) {
-        for (range, other) in sharing.lead.iter_mut().zip(theirs.lead) {
-            *range = range.merge(other);
-        }
+        sharing.lead = merge_lead(sharing.lead, theirs.lead);
         for (start, end, values) in &theirs.kept {
             on_row(
                 &window[*start..*end],

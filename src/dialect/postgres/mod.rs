@@ -16,8 +16,8 @@ use std::io::Read;
 use std::sync::Arc;
 
 use crate::dialect::{
-    lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange, Lead, ScanResult,
-    Segment, SegmentFormat, LEAD_ANY,
+    check_redeclaration, lead_empty, tracked_fields, DialectKind, DumpInfo, DumpReader, FieldRange,
+    Lead, ScanResult, Segment, SegmentFormat, LEAD_ANY,
 };
 use crate::error::{excerpt, Error, Result};
 use crate::helper::{LazyHelper, Share};
@@ -552,19 +552,7 @@ impl Scan<'_> {
             let sql = String::from_utf8_lossy(stmt);
             let created =
                 ddl::create_table(&sql, db).map_err(|e| self.ddl_error(start, stmt, e))?;
-            // A table declared again replaces the first declaration, unless rows were read
-            // for that one: they would be re-read with the wrong columns.
-            if let Some(id) = self.builder.table_id(&created.table.name) {
-                if self.segments.iter().any(|s| s.table == id) {
-                    return Err(Error::syntax(
-                        start,
-                        format!(
-                            "table {} is created again after rows of it were read",
-                            created.table.name
-                        ),
-                    ));
-                }
-            }
+            check_redeclaration(&self.builder, &self.segments, &created.table.name, start)?;
             for (seq, col) in created.sequence_defaults {
                 self.builder
                     .set_sequence_owner(seq, created.table.name.clone(), col);
