@@ -318,14 +318,33 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         out.commit()?;
     }
     trace(analysis.started, "outputs in place");
-    Ok(report(
+    let report = report(
         &analysis,
         &config,
         sql.map(|t| match t {
             Target::File(p) => p.display().to_string(),
             Target::Stdout => "patch.sql".to_string(),
         }),
-    ))
+    );
+    release(analysis);
+    Ok(report)
+}
+
+/// Frees what a run built on a thread of its own: freeing the selected rows one by one took
+/// 35 ms of a 1.4 s run (231 308 rows), and nothing waits for it — the summary is printed and
+/// the process may end meanwhile. The input is closed here (a spool file must be deleted).
+fn release(analysis: Analysis) {
+    let Analysis {
+        input,
+        reader,
+        schema,
+        selection,
+        stats,
+        ..
+    } = analysis;
+    drop(input);
+    // Without a thread, the memory is freed right here (the closure is dropped).
+    let _ = std::thread::Builder::new().spawn(move || drop((reader, schema, selection, stats)));
 }
 
 /// The result of a scoped writer thread (a panic there is a bug: it goes on unwinding here).
