@@ -223,6 +223,11 @@ impl KeySet {
         }
     }
 
+    /// Makes room for `additional` more keys (counted as integers, the usual kind).
+    pub fn reserve(&mut self, additional: usize) {
+        self.ints.reserve(additional);
+    }
+
     /// Is `key` in the set?
     pub fn contains(&self, key: &[u8]) -> bool {
         match canonical_int(key) {
