@@ -255,7 +255,6 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         .as_ref()
         .expect("extract always has --since");
     let schema = &analysis.schema;
-    check_unique_keys(schema, selection).map_err(|e| locate(e, &analysis.input))?;
     let (since_text, since) = config.since.as_ref().expect("extract always has --since");
     let since_label = format!("{since_text} ({})", time::format_micros(*since));
     // The three outputs only read the selection: write them side by side.
@@ -297,13 +296,16 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         out.finish()
     };
     let started = analysis.started;
-    let (json_done, schema_done, sql_done) = std::thread::scope(|scope| {
+    // The key check runs beside them: nothing is committed before it has passed.
+    let (keys_ok, json_done, schema_done, sql_done) = std::thread::scope(|scope| {
+        let keys = scope.spawn(|| check_unique_keys(schema, selection));
         let json = scope.spawn(move || write_json().inspect(|()| trace(started, "json written")));
         let schema =
             scope.spawn(move || write_schema().inspect(|()| trace(started, "schema written")));
         let sql = write_sql().inspect(|()| trace(started, "patch written"));
-        (join(json), join(schema), sql)
+        (join(keys), join(json), join(schema), sql)
     });
+    keys_ok.map_err(|e| locate(e, &analysis.input))?;
     json_done.map_err(|e| locate(e, &analysis.input))?;
     schema_done?;
     sql_done?;
@@ -399,30 +401,48 @@ pub fn report(analysis: &Analysis, config: &Config, sql: Option<String>) -> Repo
 /// is inconsistent (its keys are only checked when a restore adds the constraint), and saying
 /// so beats a patch that fails or a JSON that `patch` refuses.
 fn check_unique_keys(schema: &Schema, selection: &Selection) -> Result<()> {
+    let mut key = Vec::new();
     for st in &selection.tables {
         let table = &schema.tables[st.table];
-        let Some(key) = table.conflict_key() else {
+        let Some(columns) = table.conflict_key() else {
             continue;
         };
-        let mut seen: rustc_hash::FxHashMap<crate::row::Key, u64> = Default::default();
-        for r in &st.rows {
-            if let Some(k) = crate::row::Key::of_row(&r.row, key) {
-                if let Some(first) = seen.insert(k, r.row.offset) {
-                    let (a, b) = (first.min(r.row.offset), first.max(r.row.offset));
-                    return Err(Error::data(
-                        b,
-                        format!(
-                            "table {} holds two rows with the same key ({}), at bytes {a} and {b}: the dump is inconsistent",
-                            table.name,
-                            key.iter()
-                                .map(|&c| table.columns[c].name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
+        // A set of keys first (integer keys without an allocation); the offsets only when a key
+        // turns out twice.
+        let mut seen = crate::row::KeySet::default();
+        seen.reserve(st.rows.len());
+        let twice = st
+            .rows
+            .iter()
+            .find(|r| crate::row::Key::build(&r.row, columns, &mut key) && !seen.insert(&key));
+        let Some(second) = twice else {
+            continue;
+        };
+        let mut other = Vec::new();
+        let first = st.rows.iter().find(|r| {
+            r.row.offset != second.row.offset
+                && crate::row::Key::build(&r.row, columns, &mut other)
+                && other == key
+        });
+        let (a, b) = match first {
+            Some(f) => (
+                f.row.offset.min(second.row.offset),
+                f.row.offset.max(second.row.offset),
+            ),
+            None => (second.row.offset, second.row.offset),
+        };
+        return Err(Error::data(
+            b,
+            format!(
+                "table {} holds two rows with the same key ({}), at bytes {a} and {b}: the dump is inconsistent",
+                table.name,
+                columns
+                    .iter()
+                    .map(|&c| table.columns[c].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
     }
     Ok(())
 }

@@ -1852,3 +1852,36 @@ fn patch_counts_reads_both_patch_shapes() {
     let want: Counts = [("db.t`x".to_string(), 3)].into();
     assert_eq!(patch_counts(my), want);
 }
+
+/// Two selected rows with the same key: the message names the table, the key columns and both
+/// rows' byte offsets (the first row with that key, not only its neighbour), with the line of
+/// the second; nothing is written.
+#[test]
+fn duplicate_selected_keys_are_refused_with_both_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "CREATE TABLE t (id integer NOT NULL, created_at timestamp);\n\
+                ALTER TABLE ONLY t ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n\
+                COPY t (id, created_at) FROM stdin;\n";
+    let rows = ["7\t2024-01-01\n", "8\t2024-01-02\n", "7\t2024-01-03\n"];
+    let dump = format!("{head}{}\\.\n", rows.concat());
+    std::fs::write(dir.path().join("d.sql"), &dump).unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "extract",
+            "--since",
+            "2023-01-01",
+            "--sql",
+            "p.sql",
+            "--json",
+            "r.json",
+            "d.sql",
+        ],
+    );
+    assert_exit(&o, 2);
+    let (a, b) = (head.len(), head.len() + rows[0].len() + rows[1].len());
+    let want = format!("two rows with the same key (id), at bytes {a} and {b}");
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert!(stderr(&o).contains("line 6"), "{}", stderr(&o));
+    assert_eq!(entries(dir.path()), ["d.sql"]);
+}
