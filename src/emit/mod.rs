@@ -6,8 +6,11 @@
 
 pub mod json;
 
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use tempfile::NamedTempFile;
 
@@ -78,7 +81,10 @@ impl OutputFile {
         Ok(OutputFile {
             path: path.to_path_buf(),
             temp: Some(temp),
-            writer: Some(BufWriter::with_capacity(1 << 20, Box::new(file))),
+            writer: Some(BufWriter::with_capacity(
+                1 << 20,
+                Box::new(EarlyWriteback::new(file)),
+            )),
         })
     }
 
@@ -149,6 +155,84 @@ impl OutputFile {
     }
 }
 
+/// How many bytes an output file gets between two requests to write its data back.
+const WRITEBACK_EVERY: u64 = 16 << 20;
+
+/// A file writer that has its data written to disk as it goes, by a thread of its own, so
+/// that the sync before the rename (see [`OutputFile::finish`]) finds little left to do: on
+/// the machine measured, syncing a 117 MB JSON file at the end took 50–60 ms of the run.
+struct EarlyWriteback {
+    file: File,
+    /// Bytes written since the last request.
+    pending: u64,
+    /// Requests to the syncing thread (started with the first one); a request made while one
+    /// is still being served is dropped, the next covers it.
+    requests: Option<SyncSender<()>>,
+    syncer: Option<JoinHandle<()>>,
+}
+
+impl EarlyWriteback {
+    fn new(file: File) -> EarlyWriteback {
+        EarlyWriteback {
+            file,
+            pending: 0,
+            requests: None,
+            syncer: None,
+        }
+    }
+
+    fn request(&mut self) {
+        if self.requests.is_none() {
+            let Ok(clone) = self.file.try_clone() else {
+                return;
+            };
+            let (tx, rx) = sync_channel::<()>(1);
+            let thread = std::thread::Builder::new()
+                .name("dbsalvage-writeback".into())
+                .spawn(move || {
+                    // Failures are not reported here: the final sync reports them.
+                    while rx.recv().is_ok() {
+                        let _ = clone.sync_data();
+                    }
+                });
+            let Ok(thread) = thread else {
+                return;
+            };
+            self.requests = Some(tx);
+            self.syncer = Some(thread);
+        }
+        if let Some(requests) = &self.requests {
+            let _ = requests.try_send(());
+        }
+    }
+}
+
+impl Write for EarlyWriteback {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.pending += n as u64;
+        if self.pending >= WRITEBACK_EVERY {
+            self.pending = 0;
+            self.request();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for EarlyWriteback {
+    fn drop(&mut self) {
+        // The last request is served before the file is synced for good (or dropped).
+        self.requests = None;
+        if let Some(thread) = self.syncer.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +246,34 @@ mod tests {
         assert!(!path.exists());
         out.commit().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A file big enough for writebacks on the way arrives whole, and one dropped after them
+    /// leaves nothing behind.
+    #[test]
+    fn written_back_on_the_way_and_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let piece: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        let mut out = OutputFile::create(&path).unwrap();
+        for _ in 0..(2 * WRITEBACK_EVERY as usize >> 20) + 3 {
+            out.writer().write_all(&piece).unwrap();
+        }
+        out.commit().unwrap();
+        let back = std::fs::read(&path).unwrap();
+        assert_eq!(
+            back.len(),
+            piece.len() * ((2 * WRITEBACK_EVERY as usize >> 20) + 3)
+        );
+        assert!(back.chunks(piece.len()).all(|c| c == piece));
+
+        let other = dir.path().join("dropped.json");
+        let mut out = OutputFile::create(&other).unwrap();
+        for _ in 0..(WRITEBACK_EVERY as usize >> 20) + 1 {
+            out.writer().write_all(&piece).unwrap();
+        }
+        drop(out);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
