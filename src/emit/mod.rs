@@ -256,21 +256,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.json");
         let piece: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        // Two writebacks and a bit.
+        let pieces = 2 * (WRITEBACK_EVERY as usize / piece.len()) + 3;
         let mut out = OutputFile::create(&path).unwrap();
-        for _ in 0..(2 * WRITEBACK_EVERY as usize >> 20) + 3 {
+        for _ in 0..pieces {
             out.writer().write_all(&piece).unwrap();
         }
         out.commit().unwrap();
         let back = std::fs::read(&path).unwrap();
-        assert_eq!(
-            back.len(),
-            piece.len() * ((2 * WRITEBACK_EVERY as usize >> 20) + 3)
-        );
+        assert_eq!(back.len(), piece.len() * pieces);
         assert!(back.chunks(piece.len()).all(|c| c == piece));
 
         let other = dir.path().join("dropped.json");
         let mut out = OutputFile::create(&other).unwrap();
-        for _ in 0..(WRITEBACK_EVERY as usize >> 20) + 1 {
+        for _ in 0..WRITEBACK_EVERY as usize / piece.len() + 1 {
             out.writer().write_all(&piece).unwrap();
         }
         drop(out);
