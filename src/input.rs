@@ -203,14 +203,24 @@ pub struct ReadAhead {
 
 impl ReadAhead {
     /// Starts the thread reading `source`; each chunk is written to `spool` (if any) before it
-    /// is handed over.
+    /// is handed over — by a second thread, so that reading the next chunk overlaps with
+    /// writing this one (on a pipe, writing the spool into the page cache is the slower half).
     pub fn spawn<R: Read + Send + 'static>(
         mut source: R,
-        mut spool: Option<File>,
+        spool: Option<File>,
         progress: Progress,
     ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
         let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(2);
+        // Where the reading thread sends its chunks: the parser, or the spool writer before it.
+        let read_tx = match spool {
+            None => tx,
+            Some(spool) => {
+                let (spool_tx, spool_rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+                std::thread::spawn(move || write_spool_ahead(spool, &spool_rx, &tx));
+                spool_tx
+            }
+        };
         std::thread::spawn(move || loop {
             let mut buf = recycle_rx.try_recv().unwrap_or_default();
             buf.resize(HEAD_ROOM + CHUNK, 0);
@@ -231,14 +241,8 @@ impl ReadAhead {
             buf.truncate(filled);
             let got = filled - HEAD_ROOM;
             if got > 0 {
-                if let Some(spool) = spool.as_mut() {
-                    if let Err(e) = write_spool(spool, &buf[HEAD_ROOM..]) {
-                        let _ = tx.send(Err(spool_error(e)));
-                        return;
-                    }
-                }
                 progress.advance(got as u64);
-                if tx.send(Ok(buf)).is_err() {
+                if read_tx.send(Ok(buf)).is_err() {
                     return;
                 }
             }
@@ -246,7 +250,7 @@ impl ReadAhead {
                 Ok(()) if got == 0 => return,
                 Ok(()) => {}
                 Err(e) => {
-                    let _ = tx.send(Err(e));
+                    let _ = read_tx.send(Err(e));
                     return;
                 }
             }
@@ -256,6 +260,25 @@ impl ReadAhead {
             recycle: recycle_tx,
             done: false,
             spool: None,
+        }
+    }
+}
+
+/// The spool writer between the reading thread and the parser: writes each chunk, then passes
+/// it on (and passes on the reading thread's error, or its own, and stops).
+fn write_spool_ahead(
+    mut spool: File,
+    chunks: &Receiver<io::Result<Vec<u8>>>,
+    parser: &SyncSender<io::Result<Vec<u8>>>,
+) {
+    while let Ok(chunk) = chunks.recv() {
+        let chunk = chunk.and_then(|c| {
+            write_spool(&mut spool, &c[HEAD_ROOM..]).map_err(spool_error)?;
+            Ok(c)
+        });
+        let failed = chunk.is_err();
+        if parser.send(chunk).is_err() || failed {
+            return;
         }
     }
 }
@@ -324,6 +347,54 @@ mod tests {
         input.reopen().unwrap().read_to_end(&mut again).unwrap();
         assert_eq!(again, all);
         assert_eq!(input.line_of(13), Some(2));
+    }
+
+    /// A source that gives `good` bytes in small reads, then fails.
+    struct FailsAfter {
+        good: usize,
+    }
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.good == 0 {
+                return Err(io::Error::other("the pipe broke"));
+            }
+            let n = buf.len().min(self.good).min(100_000);
+            buf[..n].fill(b'x');
+            self.good -= n;
+            Ok(n)
+        }
+    }
+
+    /// Through the spool writer thread: chunks arrive in order and are spooled before they are
+    /// handed over; a read error arrives after them, and the feed ends.
+    #[test]
+    fn spooled_chunks_then_the_read_error() {
+        let spool = tempfile::NamedTempFile::new().unwrap();
+        let good = 3 * CHUNK + 12_345;
+        let mut feed = ReadAhead::spawn(
+            FailsAfter { good },
+            Some(spool.reopen().unwrap()),
+            Progress::default(),
+        );
+        let mut got = 0;
+        let err = loop {
+            match feed.next_chunk() {
+                Ok(Some((chunk, head))) => {
+                    got += chunk.len() - head;
+                    let spooled = std::fs::metadata(spool.path()).unwrap().len();
+                    assert!(
+                        spooled >= got as u64,
+                        "{spooled} spooled, {got} handed over"
+                    );
+                }
+                Ok(None) => panic!("the feed ended without the error"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(got, good);
+        assert!(err.to_string().contains("the pipe broke"), "{err}");
+        assert_eq!(std::fs::read(spool.path()).unwrap(), vec![b'x'; good]);
+        assert!(matches!(feed.next_chunk(), Ok(None)));
     }
 
     #[test]
