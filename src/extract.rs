@@ -510,7 +510,7 @@ fn first_pass(
 
 /// With `DBSALVAGE_TRACE` set, prints how long the run has taken so far at a named point.
 fn trace(started: Clock, what: &str) {
-    if std::env::var_os("DBSALVAGE_TRACE").is_some() {
+    if crate::tuning::tracing() {
         eprintln!(
             "dbsalvage: {what} at {:.2}s (peak memory so far {})",
             started.elapsed().as_secs_f64(),
@@ -561,14 +561,10 @@ impl<'a> SegmentReader<'a> {
             by_table,
             // `DBSALVAGE_THREADS` sets it (benchmarks, tests).
             threads: crate::tuning::threads(),
-            least_piece: crate::tuning::env_number("DBSALVAGE_PIECE_BYTES").unwrap_or(LEAST_PIECE),
+            least_piece: crate::tuning::piece_bytes(),
         }
     }
 }
-
-/// Tables smaller than this are read in one piece: splitting them gains less than it costs.
-/// (`DBSALVAGE_PIECE_BYTES` overrides it, so that tests can cut small dumps anywhere.)
-const LEAST_PIECE: u64 = 4 << 20;
 
 impl SegmentReader<'_> {
     /// Cuts the segments of root table `table` into at most `pieces` runs of about equal size,
@@ -777,7 +773,7 @@ impl TableReader for SegmentReader<'_> {
         only: Option<&KeyFilter>,
         sinks: &mut [&mut (dyn RowSink + Send)],
     ) -> Result<()> {
-        let trace = std::env::var_os("DBSALVAGE_TRACE").is_some();
+        let trace = crate::tuning::tracing();
         let started = Clock::now();
         let bytes: u64 = self.by_table[table].iter().map(|s| s.end - s.start).sum();
         let mut file = self.input.reopen()?;

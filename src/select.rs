@@ -516,7 +516,7 @@ impl RowSink for RootFinder<'_> {
                 st.max = Some((t, text()));
             }
         }
-        if plan.allowed && matches!((instant, since), (Instant::At(t), Some(s)) if t > s) {
+        if plan.allowed && created_after(instant, since) {
             let columns = tables[plan.root].columns.len();
             let owned = match &plan.map {
                 Some(map) => Mapped { inner: row, map }.to_row(columns)?,
@@ -542,6 +542,11 @@ impl RowSink for RootFinder<'_> {
     }
 }
 
+/// The rule that makes a row of an allowed table a root: created strictly after `--since`.
+fn created_after(instant: Instant, since: Option<i64>) -> bool {
+    matches!((instant, since), (Instant::At(t), Some(s)) if t > s)
+}
+
 /// [`RootFinder`]'s screen: rows created after `since` (`None`: no row is a root), and rows
 /// whose created value is broken (the finder reports them).
 struct CreatedAfter {
@@ -554,8 +559,7 @@ impl RowScreen for CreatedAfter {
     fn keeps(&self, row: &mut dyn RowAccess) -> bool {
         match row.cell(self.column) {
             Ok(crate::row::CellRef::Value(text)) => match self.clock.read(text) {
-                Ok(Instant::At(t)) => self.since.is_some_and(|s| t > s),
-                Ok(Instant::Never) => false,
+                Ok(instant) => created_after(instant, self.since),
                 Err(_) => true,
             },
             Ok(_) => false,

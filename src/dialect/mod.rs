@@ -138,7 +138,7 @@ pub struct Segment {
     /// For each field of a row in this segment, the table column it fills.
     pub columns: Vec<usize>,
     /// Offsets, after `start`, where a row (COPY) or a statement (a run of INSERTs) starts,
-    /// about every [`RESUME_SPACING`] bytes: the segment can be read one stretch at a time
+    /// about every [`crate::tuning::resume_spacing`] bytes: the segment can be read one stretch at a time
     /// from them (backwards, or only where wanted).
     pub resume_points: Vec<u64>,
     /// Per stretch (from `start`, each resume point, to `end`): the ranges of the rows' leading
@@ -276,18 +276,6 @@ impl FieldRange {
     }
 }
 
-/// The least distance between two [`Segment::resume_points`].
-pub const RESUME_SPACING: u64 = 1 << 20;
-
-/// [`RESUME_SPACING`], or `DBSALVAGE_RESUME_SPACING` from the environment: tests set it tiny so
-/// that runs of INSERTs in small dumps are read backwards and cut into pieces at every statement.
-pub(crate) fn resume_spacing() -> u64 {
-    static SPACING: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *SPACING.get_or_init(|| {
-        crate::tuning::env_number("DBSALVAGE_RESUME_SPACING").unwrap_or(RESUME_SPACING)
-    })
-}
-
 impl Segment {
     /// An empty segment at `start` whose rows' first `tracked` leading fields will be tracked.
     pub fn new(
@@ -330,7 +318,7 @@ impl Segment {
     #[inline]
     pub fn stretch_at(&mut self, at: u64) -> &mut Lead {
         let last = self.resume_points.last().copied().unwrap_or(self.start);
-        if at >= last + resume_spacing() || self.lead.is_empty() {
+        if at >= last + crate::tuning::resume_spacing() || self.lead.is_empty() {
             if !self.lead.is_empty() {
                 self.resume_points.push(at);
             }
@@ -511,7 +499,7 @@ mod tests {
 
     #[test]
     fn parts_keep_the_ranges_of_their_stretches() {
-        const S: u64 = RESUME_SPACING;
+        const S: u64 = crate::tuning::RESUME_SPACING;
         // Stretches [0,S) 1..5, [S,2S) 6..9, [2S,3S) anything.
         let mut seg = Segment::new(0, 0, SegmentFormat::Insert, vec![0], 1);
         seg.extend(0, 1, first(ints(1, 5)));
@@ -566,7 +554,7 @@ mod tests {
                 FieldRange::ANY
             ]]
         );
-        seg.stretch_at(RESUME_SPACING.max(resume_spacing()));
+        seg.stretch_at(crate::tuning::RESUME_SPACING.max(crate::tuning::resume_spacing()));
         assert_eq!(seg.lead.len(), seg.resume_points.len() + 1);
         assert_eq!(seg.stretches().count(), seg.lead.len());
     }

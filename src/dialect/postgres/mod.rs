@@ -447,7 +447,7 @@ fn screen_copy_lines(
     screen: Option<&dyn RowScreen>,
     tracked: usize,
 ) -> Screened {
-    let spacing = crate::dialect::resume_spacing();
+    let spacing = crate::tuning::resume_spacing();
     let fields = rows.columns.len();
     let mut out = Screened {
         stretches: Vec::new(),
