@@ -132,27 +132,20 @@ pub fn decode_bytea(text: &[u8], out: &mut Vec<u8>) -> Result<(), &'static str> 
     Ok(())
 }
 
-/// Hands each complete line of `buf` to `each` as `(start, end, tabs)` — its bounds (the `\n` at
-/// `end` excluded) and, with `count_tabs`, how many tabs it holds (else 0). `each` returns
-/// whether to go on. Returns the offset just past the last line handed over: the bytes from
-/// there on are an unfinished line (or were not wanted).
+/// Hands each complete line of `buf` to `each` as `(start, end)`, its bounds (the `\n` at
+/// `end` excluded). `each` returns whether to go on. Returns the offset just past the last line
+/// handed over: the bytes from there on are an unfinished line (or were not wanted).
 ///
 /// # Errors
 /// Whatever `each` returns.
 #[inline]
 pub fn for_each_line<E>(
     buf: &[u8],
-    count_tabs: bool,
-    mut each: impl FnMut(usize, usize, usize) -> Result<bool, E>,
+    mut each: impl FnMut(usize, usize) -> Result<bool, E>,
 ) -> Result<usize, E> {
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', buf) {
-        let tabs = if count_tabs {
-            memchr::memchr_iter(b'\t', &buf[start..end]).count()
-        } else {
-            0
-        };
-        if !each(start, end, tabs)? {
+        if !each(start, end)? {
             return Ok(end + 1);
         }
         start = end + 1;
@@ -164,23 +157,22 @@ pub fn for_each_line<E>(
 mod tests {
     use super::*;
 
-    /// The lines a plain search finds, with their tab counts.
-    fn plain_lines(buf: &[u8]) -> (Vec<(usize, usize, usize)>, usize) {
+    /// The lines a plain search finds.
+    fn plain_lines(buf: &[u8]) -> (Vec<(usize, usize)>, usize) {
         let mut lines = Vec::new();
         let mut start = 0;
         while let Some(p) = buf[start..].iter().position(|&b| b == b'\n') {
             let end = start + p;
-            let tabs = buf[start..end].iter().filter(|&&b| b == b'\t').count();
-            lines.push((start, end, tabs));
+            lines.push((start, end));
             start = end + 1;
         }
         (lines, start)
     }
 
     #[test]
-    fn lines_and_tabs_agree_with_a_plain_search() {
-        // Lines of every length around the 64-byte blocks, tabs everywhere, a last line
-        // without its newline.
+    fn lines_agree_with_a_plain_search() {
+        // Lines of every length up to 200 bytes, starts at odd offsets, a last line without its
+        // newline.
         let mut buf = Vec::new();
         for n in 0..200usize {
             for i in 0..n {
@@ -197,8 +189,8 @@ mod tests {
             let part = &buf[from..];
             let (want, want_end) = plain_lines(part);
             let mut got = Vec::new();
-            let end = for_each_line::<()>(part, true, |s, e, t| {
-                got.push((s, e, t));
+            let end = for_each_line::<()>(part, |s, e| {
+                got.push((s, e));
                 Ok(true)
             })
             .unwrap();
@@ -207,7 +199,7 @@ mod tests {
         }
         // Stopping early returns the offset after the line it stopped at.
         let mut seen = 0;
-        let end = for_each_line::<()>(&buf, false, |_, _, _| {
+        let end = for_each_line::<()>(&buf, |_, _| {
             seen += 1;
             Ok(seen < 100)
         })

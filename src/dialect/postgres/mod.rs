@@ -227,7 +227,7 @@ impl DumpReader for PostgresReader {
                     let base = input.offset();
                     let window = input.window();
                     let mut ended = false;
-                    let used = copy::for_each_line(window, false, |start, end, _| {
+                    let used = copy::for_each_line(window, |start, end| {
                         let line = &window[start..end];
                         if is_copy_end(line) {
                             ended = true;
@@ -327,10 +327,13 @@ fn find_statement(input: &mut Stream<'_>, standard_strings: bool) -> Result<usiz
 
 /// Widens `lead` by a COPY line's first `tracked` fields, each an integer read straight off the
 /// line (the first pass meets every row: no search for tabs while the fields are digits); NULL
-/// (`\N`) matches no key and changes nothing; anything else may be anything.
+/// (`\N`) matches no key and changes nothing; anything else may be anything. Returns the number
+/// of tabs in the whole line: those it passed reading its fields, plus a count of the rest (a
+/// line of tracked fields alone, like a many-to-many table's, is not searched a second time).
 #[inline]
-fn widen_lead(lead: &mut Lead, line: &[u8], tracked: usize) {
+fn widen_lead(lead: &mut Lead, line: &[u8], tracked: usize) -> usize {
     let mut at = 0;
+    let mut tabs = 0;
     for range in lead.iter_mut().take(tracked) {
         let field = &line[at..];
         let (value, used) = leading_int(field);
@@ -348,10 +351,12 @@ fn widen_lead(lead: &mut Lead, line: &[u8], tracked: usize) {
             }
         };
         if end >= line.len() {
-            break;
+            return tabs;
         }
+        tabs += 1;
         at = end + 1;
     }
+    tabs + memchr::memchr_iter(b'\t', &line[at..]).count()
 }
 
 /// The canonical integer (see [`crate::row::canonical_int`]) `text` starts with, and how many
@@ -456,9 +461,9 @@ fn screen_copy_lines(
         stopped_early: false,
     };
     let part = &window[from..to];
-    let _ = copy::for_each_line::<()>(part, true, |start, end, tabs| {
+    let _ = copy::for_each_line::<()>(part, |start, end| {
         let line = &part[start..end];
-        if tabs + 1 != fields || is_copy_end(line) {
+        if is_copy_end(line) {
             out.stop = from + start;
             out.stopped_early = true;
             return Ok(false);
@@ -467,9 +472,17 @@ fn screen_copy_lines(
         if !matches!(out.stretches.last(), Some(&(at, _)) if offset < at + spacing) {
             out.stretches.push((offset, lead_empty(tracked)));
         }
-        if let Some((_, lead)) = out.stretches.last_mut() {
-            widen_lead(lead, line, tracked);
-        }
+        let tabs = out
+            .stretches
+            .last_mut()
+            .map(|(_, lead)| widen_lead(lead, line, tracked));
+        // A line with the wrong number of fields is left to the reading thread, to report (the
+        // stretch's ranges are then of no use: the read fails).
+        let Some(tabs) = tabs.filter(|t| t + 1 == fields) else {
+            out.stop = from + start;
+            out.stopped_early = true;
+            return Ok(false);
+        };
         if let Some(screen) = screen {
             rows.spans.clear();
             let mut row = CopyRow {
@@ -906,7 +919,7 @@ impl Scan<'_> {
             )
         });
         let mut share = Share::default();
-        // Whole windows at a time: newlines and tabs found in one pass.
+        // Whole windows at a time (one newline search per window).
         loop {
             let base = input.offset();
             let shared = input.shared_window();
@@ -932,14 +945,14 @@ impl Scan<'_> {
                 }
             }
             let mine = helper_part.map_or(window, |(from, _)| &window[..from]);
-            let used = copy::for_each_line(mine, true, |start, end, tabs| {
+            let used = copy::for_each_line(mine, |start, end| {
                 let line = &window[start..end];
                 let offset = base + start as u64;
                 if is_copy_end(line) {
                     ended = Some(offset);
                     return Ok(false);
                 }
-                widen_lead(segment.stretch_at(offset), line, tracked);
+                let tabs = widen_lead(segment.stretch_at(offset), line, tracked);
                 rows.row(
                     tables,
                     table,
@@ -1727,11 +1740,36 @@ mod tests {
         lead[0] = FieldRange::EMPTY;
         lead[1] = FieldRange::EMPTY;
         lead[2] = FieldRange::EMPTY;
-        widen_lead(&mut lead, b"5\t\\N\tabc\t9", 3);
+        assert_eq!(widen_lead(&mut lead, b"5\t\\N\tabc\t9", 3), 3);
         assert_eq!(lead[0], FieldRange::of(5));
         assert_eq!(lead[1], FieldRange::EMPTY, "NULL matches no key");
         assert_eq!(lead[2], FieldRange::ANY);
         assert_eq!(lead[3], FieldRange::ANY, "not tracked");
+    }
+
+    /// widen_lead counts a line's tabs as a plain count does, however many fields it reads
+    /// itself and wherever the line ends among them.
+    #[test]
+    fn widen_lead_counts_every_tab() {
+        let fields: [&[u8]; 7] = [b"12", b"", b"\\N", b"-3", b"0x", b"007", b"long text here"];
+        for tracked in 0..=4 {
+            for n in 1..=6usize {
+                for first in 0..fields.len() {
+                    let line: Vec<u8> = (0..n)
+                        .map(|i| fields[(first + i * 3) % fields.len()])
+                        .collect::<Vec<_>>()
+                        .join(&b'\t');
+                    let mut lead = lead_empty(tracked);
+                    let want = line.iter().filter(|&&b| b == b'\t').count();
+                    assert_eq!(
+                        widen_lead(&mut lead, &line, tracked),
+                        want,
+                        "{:?}, {tracked} tracked",
+                        String::from_utf8_lossy(&line)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
