@@ -249,6 +249,10 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         _ => None,
     };
 
+    // Stdout or a device receives the bytes as they are written; files are staged.
+    let staged = [&sql_out, &json_out, &schema_out]
+        .iter()
+        .all(|o| o.as_ref().is_none_or(OutputFile::is_staged));
     let analysis = analyse(&config, false)?;
     let selection = analysis
         .selection
@@ -296,9 +300,17 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         out.finish()
     };
     let started = analysis.started;
-    // The key check runs beside them: nothing is committed before it has passed.
+    // The key check runs beside the writers when every output is staged in a temporary file
+    // (nothing is committed before it has passed); stdout or a device would receive the bytes
+    // at once, so then it runs first.
+    if !staged {
+        check_unique_keys(schema, selection).map_err(|e| locate(e, &analysis.input))?;
+    }
     let (keys_ok, json_done, schema_done, sql_done) = std::thread::scope(|scope| {
-        let keys = scope.spawn(|| check_unique_keys(schema, selection));
+        let keys = scope.spawn(|| match staged {
+            true => check_unique_keys(schema, selection),
+            false => Ok(()),
+        });
         let json = scope.spawn(move || write_json().inspect(|()| trace(started, "json written")));
         let schema =
             scope.spawn(move || write_schema().inspect(|()| trace(started, "schema written")));

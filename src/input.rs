@@ -190,11 +190,15 @@ fn write_spool(spool: &mut File, bytes: &[u8]) -> io::Result<()> {
 /// Chunks read ahead of the parser.
 const CHUNKS_AHEAD: usize = 4;
 
+/// Chunks read ahead of the spool writer (stdin).
+const SPOOL_AHEAD: usize = 2;
+
 /// Room left in front of each chunk for the unfinished frame of the previous one.
 const HEAD_ROOM: usize = 64 * 1024;
 
-/// Reads (and decompresses, and spools) on a thread of its own, one chunk ahead of the parser:
-/// reading overlaps with parsing, and chunks are handed over without copying.
+/// Reads (and decompresses, and spools) on a thread of its own, up to [`CHUNKS_AHEAD`] chunks
+/// ahead of the parser: reading overlaps with parsing, and chunks are handed over without
+/// copying.
 pub struct ReadAhead {
     chunks: Receiver<io::Result<Vec<u8>>>,
     recycle: SyncSender<Vec<u8>>,
@@ -214,16 +218,18 @@ impl ReadAhead {
         progress: Progress,
     ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(CHUNKS_AHEAD);
-        // Room for every buffer that can be in flight: the parser gives one back just after it
-        // took the next, often after this thread has looked for one, and a full channel would
-        // drop it. With room for two, a third of the chunks were fresh allocations (zeroed and
-        // faulted in: 2.4 % of a MySQL first read).
-        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(CHUNKS_AHEAD + 4);
+        // Room for every buffer that can be in flight (queued for the parser or the spool
+        // writer, being read, written or parsed): the parser gives one back just after it took
+        // the next, often after this thread has looked for one, and a full channel drops it.
+        // With room for two, a third of the chunks were fresh allocations (zeroed and faulted
+        // in: 2.4 % of a MySQL first read).
+        let in_flight = CHUNKS_AHEAD + SPOOL_AHEAD + 4;
+        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(in_flight);
         // Where the reading thread sends its chunks: the parser, or the spool writer before it.
         let read_tx = match spool {
             None => tx,
             Some(spool) => {
-                let (spool_tx, spool_rx) = sync_channel::<io::Result<Vec<u8>>>(2);
+                let (spool_tx, spool_rx) = sync_channel::<io::Result<Vec<u8>>>(SPOOL_AHEAD);
                 std::thread::spawn(move || write_spool_ahead(spool, &spool_rx, &tx));
                 spool_tx
             }

@@ -641,20 +641,14 @@ impl KeyIndex {
         self.specs.len() - 1
     }
 
-    /// Makes room for the keys of `rows` (all rooted).
-    fn reserve(&mut self, rows: &[(TableId, SelectedRow)]) {
-        for i in 0..self.specs.len() {
-            let n = rows.iter().filter(|(t, _)| *t == self.specs[i].0).count();
-            self.all[i].reserve(n);
-            self.rooted[i].reserve(n);
-        }
-    }
-
-    /// Makes room for `n` more (not rooted) rows of `table`.
-    fn reserve_table(&mut self, table: TableId, n: usize) {
+    /// Makes room for the keys of `n` more rows of `table` (`rooted`: roots or descendants).
+    fn reserve(&mut self, table: TableId, n: usize, rooted: bool) {
         for (i, (t, _)) in self.specs.iter().enumerate() {
             if *t == table {
                 self.all[i].reserve(n);
+                if rooted {
+                    self.rooted[i].reserve(n);
+                }
             }
         }
     }
@@ -756,15 +750,17 @@ pub fn resolve(
         excluded: Vec::new(),
         dangling: Vec::new(),
     };
-    // The roots: index them first (so none is "needed"), then note what they need.
+    // The roots: index them first (so none is "needed"), then note what they need. The sets
+    // are sized once: growing them row by row was a third of this step.
+    for (&t, rows) in &store.rows {
+        r.index.reserve(t, rows.len(), true);
+    }
     let mut roots: Vec<(TableId, SelectedRow)> = store
         .rows
         .into_iter()
         .flat_map(|(t, rows)| rows.into_iter().map(move |row| (t, row)))
         .collect();
     roots.sort_by_key(|(_, row)| row.row.offset);
-    // Sized once: growing the sets and maps row by row was a third of this step.
-    r.index.reserve(&roots);
     r.store.reserve(roots.len());
     for (t, row) in &roots {
         r.index.add_row(*t, &row.row, true);
@@ -1088,7 +1084,7 @@ impl Resolver<'_> {
             .filter(|f| matches!(f, Found::New { .. }))
             .count();
         self.store.reserve(new_rows);
-        self.index.reserve_table(t, new_rows);
+        self.index.reserve(t, new_rows, false);
         let ordered: Box<dyn Iterator<Item = Vec<Found>>> = if backwards {
             Box::new(found.into_iter().rev())
         } else {

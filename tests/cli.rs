@@ -1854,8 +1854,9 @@ fn patch_counts_reads_both_patch_shapes() {
 }
 
 /// Two selected rows with the same key: the message names the table, the key columns and both
-/// rows' byte offsets (the first row with that key, not only its neighbour), with the line of
-/// the second; nothing is written.
+/// rows' byte offsets (another row lies between them), with the line of the second; nothing is
+/// written — not to files, and not to stdout either (which would receive a patch as it is
+/// written, so the check must come first there).
 #[test]
 fn duplicate_selected_keys_are_refused_with_both_offsets() {
     let dir = tempfile::tempdir().unwrap();
@@ -1884,4 +1885,12 @@ fn duplicate_selected_keys_are_refused_with_both_offsets() {
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
     assert!(stderr(&o).contains("line 6"), "{}", stderr(&o));
     assert_eq!(entries(dir.path()), ["d.sql"]);
+
+    let o = run_in(
+        dir.path(),
+        &["extract", "--since", "2023-01-01", "--sql", "-", "d.sql"],
+    );
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "a patch went to stdout");
 }

@@ -104,6 +104,12 @@ impl OutputFile {
             .expect("writer is present until commit")
     }
 
+    /// Is the output written to a temporary file until [`OutputFile::commit`]? (Not stdout, not
+    /// a device or pipe: those receive the bytes as they are written.)
+    pub fn is_staged(&self) -> bool {
+        self.temp.is_some()
+    }
+
     /// The final path.
     pub fn path(&self) -> &Path {
         &self.path
@@ -165,8 +171,8 @@ struct EarlyWriteback {
     file: File,
     /// Bytes written since the last request.
     pending: u64,
-    /// Requests to the syncing thread (started with the first one); a request made while one
-    /// is still being served is dropped, the next covers it.
+    /// Requests to the syncing thread (started with the first one). One request waits while
+    /// another is served; more are dropped, as the waiting one covers them.
     requests: Option<SyncSender<()>>,
     syncer: Option<JoinHandle<()>>,
 }
@@ -274,6 +280,20 @@ mod tests {
         }
         drop(out);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// The syncing thread is started by the write that reaches the threshold, not before.
+    #[test]
+    fn writeback_is_asked_for_at_its_threshold() {
+        let mut w = EarlyWriteback::new(tempfile::tempfile().unwrap());
+        w.write_all(&vec![1u8; WRITEBACK_EVERY as usize - 1])
+            .unwrap();
+        assert!(w.syncer.is_none() && w.requests.is_none());
+        w.write_all(&[1u8]).unwrap();
+        assert!(w.syncer.is_some() && w.requests.is_some());
+        assert_eq!(w.pending, 0);
+        // Dropping it waits for the thread.
+        drop(w);
     }
 
     #[test]
