@@ -193,6 +193,9 @@ const CHUNKS_AHEAD: usize = 4;
 /// Chunks read ahead of the spool writer (stdin).
 const SPOOL_AHEAD: usize = 2;
 
+/// Used buffers kept for reuse by a read-ahead thread.
+const RECYCLED: usize = 2;
+
 /// Room left in front of each chunk for the unfinished frame of the previous one.
 const HEAD_ROOM: usize = 64 * 1024;
 
@@ -218,13 +221,13 @@ impl ReadAhead {
         progress: Progress,
     ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(CHUNKS_AHEAD);
-        // Room for every buffer that can be in flight (queued for the parser or the spool
-        // writer, being read, written or parsed): the parser gives one back just after it took
-        // the next, often after this thread has looked for one, and a full channel drops it.
-        // With room for two, a third of the chunks were fresh allocations (zeroed and faulted
-        // in: 2.4 % of a MySQL first read).
-        let in_flight = CHUNKS_AHEAD + SPOOL_AHEAD + 4;
-        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(in_flight);
+        // Room for two buffers given back. The parser gives one back just after it took the
+        // next chunk, often after this thread has looked for one, so about a third of the
+        // chunks are fresh allocations (memset 2.4 % of a one-thread MySQL first read, no
+        // measurable wall time). Room for every buffer in flight (tried) stops that, but lets
+        // the pool grow with the length of the read, to a dozen or more buffers per read-ahead
+        // (re-reads run several): peak memory then grew with the dump.
+        let (recycle_tx, recycle_rx) = sync_channel::<Vec<u8>>(RECYCLED);
         // Where the reading thread sends its chunks: the parser, or the spool writer before it.
         let read_tx = match spool {
             None => tx,
