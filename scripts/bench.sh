@@ -17,7 +17,8 @@
 #   REGEN=0            1: regenerate dumps even if an identical one is already there
 #   MEMCHECK=0         1: also run the memory check (below); only: run only the memory check
 #   MEM_SCALE=20       memory check: scale S of the small dump (the big one is 10 × S)
-#   MEM_LIMIT=1.20     memory check: max allowed ratio big / small of the median peak RSS (3 runs)
+#   MEM_LIMIT=1.20     memory check: max allowed ratio big / small of the median peak RSS
+#   MEM_RUNS=5         memory check: runs of each dump (small and big in turn)
 #   KEEP=0             1: keep the generated dumps afterwards (they are big)
 #
 # Wall times are taken with bash's EPOCHREALTIME around `/usr/bin/time -f '%M %U %S'`, which gives
@@ -42,6 +43,7 @@ REGEN=${REGEN:-0}
 MEMCHECK=${MEMCHECK:-0}
 MEM_SCALE=${MEM_SCALE:-20}
 MEM_LIMIT=${MEM_LIMIT:-1.20}
+MEM_RUNS=${MEM_RUNS:-5}
 KEEP=${KEEP:-0}
 
 TIME=/usr/bin/time
@@ -50,6 +52,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 [ -n "${EPOCHREALTIME:-}" ] || die "bash 5 is required (EPOCHREALTIME)"
 command -v gzip >/dev/null || die "gzip is required"
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
+[[ "$MEM_RUNS" =~ ^[1-9][0-9]*$ ]] || die "MEM_RUNS must be a positive integer"
 
 mkdir -p "$BENCH_DIR"
 BENCH_DIR=$(cd "$BENCH_DIR" && pwd)
@@ -316,20 +319,23 @@ run_memcheck() {
     generate "$d" "$big_scale" "$big_fraction" "$big"
     cat "$small" "$big" >/dev/null
     local ok=1
-    for f in small big; do
-      local file expect
-      if [ $f = small ]; then file=$small; else file=$big; fi
-      expect="$file.expect.json"
-      mapfile -t args < <(extract_args "$expect")
-      for ((r = 1; r <= 3; r++)); do
+    # Small and big in turn, so that a change in the machine's state hits both alike.
+    for ((r = 1; r <= MEM_RUNS; r++)); do
+      for f in small big; do
+        local file expect
+        if [ $f = small ]; then file=$small; else file=$big; fi
+        expect="$file.expect.json"
+        mapfile -t args < <(extract_args "$expect")
         measure "mem_${d}_$f" "$r" "$RES/dbs.out" "$DBS" "${args[@]}" "$file"
         check_extract "mem_${d}_$f" "$r" "$expect"
       done
+    done
+    for f in small big; do
       [ -f "$RES/mem_${d}_$f.status" ] && ok=0
     done
     if [ $ok = 1 ]; then
-      # Medians of the three runs: the peak swings by a few MiB with how full the read-ahead
-      # queues happen to be.
+      # Medians of the runs: the peak swings by several MiB from run to run with how glibc's
+      # per-thread arenas happen to be used during the parallel re-reads.
       rss_small=$(awk '{ print $3 }' "$RES/mem_${d}_small.runs" | median)
       rss_big=$(awk '{ print $3 }' "$RES/mem_${d}_big.runs" | median)
       verdict=$(awk -v a="$rss_small" -v b="$rss_big" -v l="$MEM_LIMIT" 'BEGIN { r = b / a; printf "%s %.3f", (r <= l ? "ok" : "FAILED"), r }')
