@@ -764,17 +764,10 @@ fn read_rows<R: Read>(
                 rows += read;
             }
         }
-        // Fast path: `,(` or `,\n(` (MySQL and MariaDB layouts) leads straight to the next row.
-        match input.window() {
-            [b',', b'(', ..] => {
-                input.consume(1);
-                continue;
-            }
-            [b',', b'\n', b'(', ..] => {
-                input.consume(2);
-                continue;
-            }
-            _ => {}
+        // Fast path: the next row right after the separator.
+        if let Some(gap) = gap_to_next_tuple(input.window()) {
+            input.consume(gap);
+            continue;
         }
         // `,` or the terminator.
         skip_inside(input, eof, &mut exec, delim.len())?;
@@ -912,13 +905,24 @@ impl TupleJob {
             }
             out.to = at + end;
             out.count += 1;
-            at = match &window[out.to..] {
-                [b',', b'(', ..] => out.to + 1,
-                [b',', b'\n', b'(', ..] => out.to + 2,
-                _ => break,
+            at = match gap_to_next_tuple(&window[out.to..]) {
+                Some(gap) => out.to + gap,
+                None => break,
             };
         }
         out
+    }
+}
+
+/// When `after` (the bytes after a tuple's `)`) goes straight on to the next tuple in one of the
+/// layouts mysqldump and mariadb-dump write, `,(` or `,\n(`: the length of the gap before its
+/// `(`. Anything else (spaces, comments, the statement's end) takes the general path.
+#[inline]
+fn gap_to_next_tuple(after: &[u8]) -> Option<usize> {
+    match after {
+        [b',', b'(', ..] => Some(1),
+        [b',', b'\n', b'(', ..] => Some(2),
+        _ => None,
     }
 }
 
@@ -978,10 +982,9 @@ fn shared_tuples<R: Read>(
     let mut read = 0u64;
     let mut reached = false;
     let mine = loop {
-        let next = match &window[at..] {
-            [b',', b'(', ..] => at + 1,
-            [b',', b'\n', b'(', ..] => at + 2,
-            _ => break Ok(()),
+        let next = match gap_to_next_tuple(&window[at..]) {
+            Some(gap) => at + gap,
+            None => break Ok(()),
         };
         if next >= guess {
             reached = next == guess;
