@@ -526,9 +526,14 @@ fn trace(started: Clock, what: &str) {
         eprintln!(
             "dbsalvage: {what} at {:.2}s (peak memory so far {})",
             started.elapsed().as_secs_f64(),
-            peak_memory().map_or_else(|| "?".to_string(), human_bytes)
+            peak_so_far()
         );
     }
+}
+
+/// The peak memory so far, for trace lines.
+fn peak_so_far() -> String {
+    peak_memory().map_or_else(|| "?".to_string(), human_bytes)
 }
 
 /// Fills in the input name and line number of a positioned error.
@@ -845,7 +850,7 @@ impl TableReader for SegmentReader<'_> {
                 human_bytes(bytes),
                 pieces.len(),
                 started.elapsed().as_secs_f64(),
-                peak_memory().map_or_else(|| "?".to_string(), human_bytes)
+                peak_so_far()
             );
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! Knobs from the environment: how many threads to use, how big the units of parallel work
-//! are, and whether to trace a run's steps. Users never need them; tests set them tiny so that small dumps are cut everywhere
-//! (`tests/support::IN_PIECES`), and benchmarks set the thread count.
+//! are, and whether to trace a run's steps. Users never need them; tests set them tiny so that
+//! small dumps are cut everywhere (`tests/support::IN_PIECES`), and benchmarks set the thread
+//! count.
 //!
 //! | variable | default | what |
 //! |---|---|---|

@@ -138,8 +138,8 @@ pub struct Segment {
     /// For each field of a row in this segment, the table column it fills.
     pub columns: Vec<usize>,
     /// Offsets, after `start`, where a row (COPY) or a statement (a run of INSERTs) starts,
-    /// about every [`crate::tuning::resume_spacing`] bytes: the segment can be read one stretch at a time
-    /// from them (backwards, or only where wanted).
+    /// about every [`crate::tuning::resume_spacing`] bytes: the segment can be read one stretch
+    /// at a time from them (backwards, or only where wanted).
     pub resume_points: Vec<u64>,
     /// Per stretch (from `start`, each resume point, to `end`): the ranges of the rows' leading
     /// integer fields (keys and foreign keys, mostly), so that a read for some keys of those
