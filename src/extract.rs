@@ -253,7 +253,7 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     let staged = [&sql_out, &json_out, &schema_out]
         .iter()
         .all(|o| o.as_ref().is_none_or(OutputFile::is_staged));
-    let analysis = analyse(&config, false)?;
+    let mut analysis = analyse(&config, false)?;
     let selection = analysis
         .selection
         .as_ref()
@@ -322,6 +322,8 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
     schema_done?;
     sql_done?;
     trace(analysis.started, "outputs written");
+    // Nothing reads the dump from here on (no error can point into it any more).
+    analysis.input.release_spool();
     if let Some(out) = json_out {
         out.commit()?;
     }
@@ -346,7 +348,8 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
 
 /// Frees what a run built on a thread of its own: freeing the selected rows one by one took
 /// 35 ms of a 1.4 s run (231 308 rows), and nothing waits for it — the summary is printed and
-/// the process may end meanwhile. The input is closed here (a spool file must be deleted).
+/// the process may end meanwhile. The input is closed here (its spool was released when
+/// the outputs were written).
 fn release(analysis: Analysis) {
     let Analysis {
         input,

@@ -42,6 +42,8 @@ impl InputSpec {
 enum Reread {
     Plain(PathBuf),
     Spool(NamedTempFile),
+    /// The spool was let go ([`Input::release_spool`]): nothing can be re-read.
+    Released,
 }
 
 /// An opened dump.
@@ -61,7 +63,27 @@ const CHUNK: usize = 1 << 20;
 impl Input {
     /// Is the first read copied to a spool file (stdin, gzip) as it is read?
     pub fn is_spooled(&self) -> bool {
-        matches!(self.reread, Reread::Spool(_))
+        matches!(self.reread, Reread::Spool(_) | Reread::Released)
+    }
+
+    /// Lets the spool go once nothing will re-read it (not even to number the line of an
+    /// error): its name is removed now, and its file is closed on a thread of its own. Closing
+    /// a 2 GB spool frees its pages in the page cache, 0.09 s of system time here, which then
+    /// overlaps with what the caller does next (syncing and renaming the outputs). The spool is
+    /// gone even if the process ends first: it has no name any more, and the system closes the
+    /// file at exit. A plain file is left alone.
+    pub fn release_spool(&mut self) {
+        if !matches!(self.reread, Reread::Spool(_)) {
+            return;
+        }
+        let Reread::Spool(spool) = std::mem::replace(&mut self.reread, Reread::Released) else {
+            return;
+        };
+        let (file, path) = spool.into_parts();
+        // Removing the name fails only if it is gone already; the file is freed at its close.
+        let _ = path.close();
+        // Without a thread, the file is closed right here.
+        let _ = std::thread::Builder::new().spawn(move || drop(file));
     }
 
     /// Opens the dump for its first read. `spool_dir` is where stdin or gzip input is spooled
@@ -149,6 +171,10 @@ impl Input {
             Reread::Spool(s) => s
                 .reopen()
                 .map_err(|e| Error::io("cannot reopen the spool file", e)),
+            Reread::Released => Err(Error::io(
+                "cannot reopen the spool file",
+                io::Error::new(io::ErrorKind::NotFound, "it was released"),
+            )),
         }
     }
 
@@ -379,6 +405,32 @@ mod tests {
         let mut input = Input::open(&InputSpec::Path(path), Some(dir.path())).unwrap();
         assert!(!input.gzip && !input.is_spooled());
         assert!(read_all(&mut input).unwrap() == data);
+    }
+
+    /// A released spool has no name any more at once (its file is closed on another thread);
+    /// nothing can re-read it, and a plain file is not touched.
+    #[test]
+    fn a_released_spool_is_gone() {
+        let dump = tempfile::tempdir().unwrap();
+        let spools = tempfile::tempdir().unwrap();
+        let path = dump.path().join("d.sql.gz");
+        std::fs::write(&path, gz(&b"line\n".repeat(100_000))).unwrap();
+        let mut input = Input::open(&InputSpec::Path(path.clone()), Some(spools.path())).unwrap();
+        assert_eq!(read_all(&mut input).unwrap().len(), 500_000);
+        assert_eq!(std::fs::read_dir(spools.path()).unwrap().count(), 1);
+        assert_eq!(input.line_of(10), Some(3));
+        input.release_spool();
+        assert_eq!(std::fs::read_dir(spools.path()).unwrap().count(), 0);
+        assert!(input.is_spooled());
+        assert!(input.reopen().is_err());
+        assert_eq!(input.line_of(10), None);
+
+        let plain = dump.path().join("p.sql");
+        std::fs::write(&plain, b"a\nb\n").unwrap();
+        let mut input = Input::open(&InputSpec::Path(plain.clone()), Some(spools.path())).unwrap();
+        input.release_spool();
+        assert_eq!(input.line_of(2), Some(2));
+        assert!(plain.exists());
     }
 
     /// A source that gives `good` bytes in small reads, then fails.
