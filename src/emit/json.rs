@@ -45,7 +45,7 @@ impl TextEncoding {
     /// Decodes text to a Rust string (borrowed when it is UTF-8 already).
     pub fn decode(self, bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            TextEncoding::Utf8 => std::str::from_utf8(bytes).ok().map(Into::into),
+            TextEncoding::Utf8 => simdutf8::basic::from_utf8(bytes).ok().map(Into::into),
             TextEncoding::Latin1 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         }
     }
@@ -447,5 +447,22 @@ mod tests {
             (Some("auth"), "user_groups")
         );
         assert_eq!(app_and_model("film"), (None, "film"));
+    }
+
+    proptest::proptest! {
+        /// UTF-8 text is accepted exactly when the standard library accepts it (the check is
+        /// simdutf8's): any bytes, and valid text cut anywhere (inside a character too).
+        #[test]
+        fn utf8_check_agrees_with_std(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+            text in "\\PC{0,60}",
+            cut in 0usize..256,
+        ) {
+            let decoded = TextEncoding::Utf8.decode(&bytes);
+            proptest::prop_assert_eq!(decoded.as_deref(), std::str::from_utf8(&bytes).ok());
+            let cut = &text.as_bytes()[..cut.min(text.len())];
+            let decoded = TextEncoding::Utf8.decode(cut);
+            proptest::prop_assert_eq!(decoded.as_deref(), std::str::from_utf8(cut).ok());
+        }
     }
 }
