@@ -53,13 +53,9 @@ impl TextEncoding {
 
 /// `\x` + lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(2 + 2 * bytes.len());
     s.push_str("\\x");
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
+    s.push_str(&const_hex::encode(bytes));
     s
 }
 
@@ -177,13 +173,8 @@ fn write_cell(
     let check = |t: &str| crate::replay::check_value(col, t).map_err(misfit);
     match col.class {
         TypeClass::Binary | TypeClass::Bit | TypeClass::Geometry => {
-            const DIGITS: &[u8; 16] = b"0123456789abcdef";
-            out.reserve(bytes.len() * 2 + 4);
             out.extend_from_slice(b"\"\\\\x");
-            for b in bytes {
-                out.push(DIGITS[usize::from(b >> 4)]);
-                out.push(DIGITS[usize::from(b & 15)]);
-            }
+            crate::emit::extend_hex(out, bytes, false);
             out.push(b'"');
         }
         // Copied as is when it is a JSON integer of at most 64 bits (at most 18 digits always

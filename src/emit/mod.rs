@@ -16,6 +16,20 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
+/// Appends `bytes` as hexadecimal digits, lower-case or upper-case (binary values in every
+/// output: JSON strings, PostgreSQL `'\x…'`, MySQL `X'…'`).
+pub fn extend_hex(out: &mut Vec<u8>, bytes: &[u8], upper: bool) {
+    let start = out.len();
+    out.resize(start + 2 * bytes.len(), 0);
+    let digits = &mut out[start..];
+    // `digits` is exactly twice as long as `bytes`, the one thing the encoder checks.
+    let _ = if upper {
+        const_hex::encode_to_slice_upper(bytes, digits)
+    } else {
+        const_hex::encode_to_slice(bytes, digits)
+    };
+}
+
 /// An output file that appears at its path only on [`OutputFile::commit`] (or stdout, written
 /// as it goes).
 pub struct OutputFile {
@@ -242,6 +256,27 @@ impl Drop for EarlyWriteback {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte value, in both cases, appended after what the buffer held.
+    #[test]
+    fn hex_digits_of_every_byte() {
+        let bytes: Vec<u8> = (0..=255u8).rev().collect();
+        for upper in [false, true] {
+            let mut out = b"X'".to_vec();
+            extend_hex(&mut out, &bytes, upper);
+            let want: String = bytes
+                .iter()
+                .map(|b| match upper {
+                    true => format!("{b:02X}"),
+                    false => format!("{b:02x}"),
+                })
+                .collect();
+            assert_eq!(out, [&b"X'"[..], want.as_bytes()].concat());
+        }
+        let mut out = b"keep".to_vec();
+        extend_hex(&mut out, b"", true);
+        assert_eq!(out, b"keep");
+    }
 
     #[test]
     fn nothing_appears_until_commit() {

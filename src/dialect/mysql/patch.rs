@@ -163,13 +163,8 @@ pub fn literal(out: &mut Vec<u8>, class: TypeClass, cell: &Cell, charset: &str) 
 }
 
 fn hex(out: &mut Vec<u8>, v: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    out.reserve(3 + 2 * v.len());
     out.extend_from_slice(b"X'");
-    for &b in v {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 15)]);
-    }
+    crate::emit::extend_hex(out, v, true);
     out.push(b'\'');
 }
 

@@ -100,13 +100,8 @@ pub fn literal(out: &mut Vec<u8>, class: TypeClass, cell: &Cell) {
         Cell::Null => out.extend_from_slice(b"NULL"),
         Cell::Value(v) => match class {
             TypeClass::Binary => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"'\\x");
-                out.reserve(v.len() * 2 + 1);
-                for &b in v.iter() {
-                    out.push(HEX[usize::from(b >> 4)]);
-                    out.push(HEX[usize::from(b & 15)]);
-                }
+                crate::emit::extend_hex(out, v, false);
                 out.push(b'\'');
             }
             // Floats stay quoted: a bare `-0` would be read as the integer 0 (and lose its sign).
