@@ -76,7 +76,9 @@ for dialect in postgres mysql; do
 done
 
 FAILED=0
-# profile REV CASE DIALECT MODE: one callgrind run; prints its total instructions.
+declare -A IR
+# profile REV CASE DIALECT MODE: one callgrind run; its total instructions go to IR[CASE.REV]
+# (set here, not printed for a command substitution: its subshell would lose FAILED).
 profile() {
   local rev=$1 case=$2 dialect=$3 mode=$4
   local dump="$PROF_DIR/$dialect.sql" expect="$PROF_DIR/$dialect.sql.expect.json"
@@ -97,16 +99,15 @@ profile() {
     echo "callgrind: $case at $rev: exit $rc, selected ${got:-?} rows of $want (see $err)" >&2
     FAILED=1
   fi
-  sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$cg"
+  IR[$case.$rev]=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$cg" 2>/dev/null || true)
 }
 
 echo "== callgrind (DBSALVAGE_THREADS=1)"
 CASES=("pg-file postgres file" "pg-stdin postgres stdin" "my-file mysql file")
-declare -A IR
 for c in "${CASES[@]}"; do
   read -r case dialect mode <<<"$c"
   for rev in "${REVS[@]}"; do
-    IR[$case.$rev]=$(profile "$rev" "$case" "$dialect" "$mode")
+    profile "$rev" "$case" "$dialect" "$mode"
   done
 done
 
@@ -124,9 +125,9 @@ echo
     this=${IR[$case.this]}
     if [ -n "$BASE" ]; then
       base=${IR[$case.base]}
-      echo "| $case | $this | $base | $(awk -v a="$this" -v b="$base" 'BEGIN { printf "%.3f", a / b }') |"
+      echo "| $case | ${this:--} | ${base:--} | $(awk -v a="$this" -v b="$base" 'BEGIN { if (a > 0 && b > 0) printf "%.3f", a / b; else printf "-" }') |"
     else
-      echo "| $case | $this |"
+      echo "| $case | ${this:--} |"
     fi
   done
 } | tee "$RES/table.md"
