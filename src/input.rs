@@ -7,7 +7,7 @@
 //! (flate2's zlib-rs backend), so decompression overlaps with parsing.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -73,17 +73,16 @@ impl Input {
     /// gone even if the process ends first: it has no name any more, and the system closes the
     /// file at exit. A plain file is left alone.
     pub fn release_spool(&mut self) {
-        if !matches!(self.reread, Reread::Spool(_)) {
-            return;
+        match std::mem::replace(&mut self.reread, Reread::Released) {
+            Reread::Spool(spool) => {
+                let (file, path) = spool.into_parts();
+                // Best effort, as NamedTempFile's own drop: a name that cannot be removed stays.
+                let _ = path.close();
+                // Without a thread, the file is closed right here.
+                let _ = std::thread::Builder::new().spawn(move || drop(file));
+            }
+            other => self.reread = other,
         }
-        let Reread::Spool(spool) = std::mem::replace(&mut self.reread, Reread::Released) else {
-            return;
-        };
-        let (file, path) = spool.into_parts();
-        // Removing the name fails only if it is gone already; the file is freed at its close.
-        let _ = path.close();
-        // Without a thread, the file is closed right here.
-        let _ = std::thread::Builder::new().spawn(move || drop(file));
     }
 
     /// Opens the dump for its first read. `spool_dir` is where stdin or gzip input is spooled
@@ -92,23 +91,49 @@ impl Input {
     /// # Errors
     /// The file cannot be opened, or the spool file cannot be created.
     pub fn open(spec: &InputSpec, spool_dir: Option<&Path>) -> Result<Input> {
-        let (name, raw, stored_size, path): (String, Box<dyn Read + Send>, _, _) = match spec {
+        match spec {
             InputSpec::Stdin => {
                 enlarge_pipe_buffer();
-                ("<stdin>".to_string(), Box::new(io::stdin()), None, None)
+                Input::from_source("<stdin>".into(), Box::new(io::stdin()), None, spool_dir)
             }
             InputSpec::Path(p) => {
                 let f = File::open(p)
                     .map_err(|e| Error::io(format!("cannot open {}", p.display()), e))?;
                 let size = f.metadata().ok().map(|m| m.len());
-                (p.display().to_string(), Box::new(f), size, Some(p.clone()))
+                Input::from_source(
+                    p.display().to_string(),
+                    Box::new(f),
+                    Some((p, size)),
+                    spool_dir,
+                )
             }
-        };
-        let mut buffered = BufReader::with_capacity(CHUNK, raw);
-        let head = buffered
-            .fill_buf()
+        }
+    }
+
+    /// [`Input::open`] of an opened source; `file` is its path and size when it is a file
+    /// (re-read where it lies unless it is gzip).
+    fn from_source(
+        name: String,
+        mut raw: Box<dyn Read + Send>,
+        file: Option<(&PathBuf, Option<u64>)>,
+        spool_dir: Option<&Path>,
+    ) -> Result<Input> {
+        // The first two bytes tell gzip: read until there are two or the input ends (a pipe
+        // may hand over a single byte first).
+        let mut head = Vec::with_capacity(2);
+        (&mut raw)
+            .take(2)
+            .read_to_end(&mut head)
             .map_err(|e| Error::io(format!("cannot read {name}"), e))?;
-        let gzip = head.starts_with(&[0x1f, 0x8b]);
+        let gzip = head == [0x1f, 0x8b];
+        // The bytes looked at, then the source itself (not through a buffer: most reads of a
+        // pipe are short, and a buffer in front would copy each of them once more).
+        let source = io::Cursor::new(head).chain(raw);
+        let source: Box<dyn Read + Send> = if gzip {
+            Box::new(MultiGzDecoder::new(BufReader::with_capacity(CHUNK, source)))
+        } else {
+            Box::new(source)
+        };
         let new_spool = || {
             match spool_dir {
                 Some(d) => NamedTempFile::new_in(d),
@@ -116,15 +141,8 @@ impl Input {
             }
             .map_err(|e| Error::io("cannot create a temporary spool file", e))
         };
-        let source: Box<dyn Read + Send> = if gzip {
-            Box::new(MultiGzDecoder::new(buffered))
-        } else {
-            // The bytes already looked at, then the source itself: kept behind the buffer,
-            // every read shorter than the buffer (most reads of a pipe, which returns what it
-            // holds) would be copied through it — 2 GB more copying for `cat dump |`.
-            let head = buffered.buffer().to_vec();
-            Box::new(io::Cursor::new(head).chain(buffered.into_inner()))
-        };
+        let stored_size = file.and_then(|(_, size)| size);
+        let path = file.map(|(p, _)| p.clone());
         let (reread, spool) = match (gzip, path) {
             (false, Some(p)) => (Reread::Plain(p), None),
             _ => {
@@ -431,6 +449,37 @@ mod tests {
         input.release_spool();
         assert_eq!(input.line_of(2), Some(2));
         assert!(plain.exists());
+    }
+
+    /// A source that hands over one byte per read, as a pipe may.
+    struct ByteByByte(io::Cursor<Vec<u8>>);
+    impl Read for ByteByByte {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let one = buf.len().min(1);
+            self.0.read(&mut buf[..one])
+        }
+    }
+
+    /// gzip is told by its first two bytes even when they come in two reads; plain input read
+    /// a byte at a time arrives whole; an empty source or a lone first byte of the magic is
+    /// plain.
+    #[test]
+    fn gzip_is_told_by_two_bytes_however_they_arrive() {
+        let spools = tempfile::tempdir().unwrap();
+        let text = b"COPY t (a) FROM stdin;\n1\n\\.\n".repeat(1000);
+        let cases: [(Vec<u8>, bool, Vec<u8>); 4] = [
+            (gz(&text), true, text.clone()),
+            (text.clone(), false, text.clone()),
+            (Vec::new(), false, Vec::new()),
+            (vec![0x1f], false, vec![0x1f]),
+        ];
+        for (bytes, gzip, want) in cases {
+            let source = Box::new(ByteByByte(io::Cursor::new(bytes)));
+            let mut input =
+                Input::from_source("<pipe>".into(), source, None, Some(spools.path())).unwrap();
+            assert_eq!(input.gzip, gzip);
+            assert!(read_all(&mut input).unwrap() == want);
+        }
     }
 
     /// A source that gives `good` bytes in small reads, then fails.
