@@ -416,6 +416,10 @@ mod tests {
             r#"{"a":[1,2.50]}"#
         );
         assert_eq!(v(&t, 3, b"\x00\xff"), Value::String("\\x00ff".into()));
+        // The streaming writer agrees: lower-case hex in a JSON string.
+        let mut out = Vec::new();
+        write_cell(&mut out, &t, 3, b"\x00\xab\xff", TextEncoding::Utf8, false).unwrap();
+        assert_eq!(out, br#""\\x00abff""#);
         assert_eq!(v(&t, 4, b"1.50"), Value::String("1.50".into()));
         assert_eq!(
             cell_value(&t, 0, &Cell::Absent, TextEncoding::Utf8).unwrap(),
