@@ -60,9 +60,12 @@ if [ -n "$BASE" ]; then
   src="$PROF_DIR/base-src"
   git worktree remove --force "$src" 2>/dev/null || rm -rf "$src"
   git worktree add --quiet --detach "$src" "$rev"
+  # Removed however the build ends.
+  trap 'git worktree remove --force "$src" 2>/dev/null || true' EXIT
   echo "   base $rev in $src"
   (cd "$src" && CARGO_TARGET_DIR="$PROF_DIR/base-target" cargo build --release --quiet --bin dbsalvage)
   git worktree remove --force "$src"
+  trap - EXIT
   BIN[base]="$PROF_DIR/base-target/release/dbsalvage"
   REVS+=(base)
 fi
@@ -88,7 +91,9 @@ profile() {
   local vg=(valgrind --tool=callgrind --callgrind-out-file="$cg" "${BIN[$rev]}" "${args[@]}")
   local rc=0
   if [ "$mode" = stdin ]; then
-    DBSALVAGE_THREADS=1 "${vg[@]}" - <"$dump" >/dev/null 2>"$err" || rc=$?
+    # Through a pipe, as `cat dump | dbsalvage extract -` reads it (short reads; cat itself
+    # runs outside callgrind).
+    cat "$dump" | DBSALVAGE_THREADS=1 "${vg[@]}" - >/dev/null 2>"$err" || rc=$?
   else
     DBSALVAGE_THREADS=1 "${vg[@]}" "$dump" >/dev/null 2>"$err" || rc=$?
   fi
@@ -138,9 +143,10 @@ if [ "$TOP" -gt 0 ]; then
     echo
     echo "== $case: the $TOP functions with the most instructions of their own (this tree)"
     # The listing after the `file:function` header, without the file names and binaries.
+    # (awk reads to the end: a `head` closing the pipe early would fail it under pipefail.)
     callgrind_annotate --inclusive=no "$RES/$case.this.callgrind" 2>/dev/null |
-      awk '/file:function/ { listing = 1; getline; next } listing && NF' |
-      sed -E 's/^( *[0-9,]+ +\( *[0-9.]+%\)) +[^:]*:/\1  /; s/ \[[^]]*\]$//' | head -n "$TOP"
+      awk -v top="$TOP" '/file:function/ { listing = 1; getline; next } listing && NF && n++ < top' |
+      sed -E 's/^( *[0-9,]+ +\( *[0-9.]+%\)) +[^:]*:/\1  /; s/ \[[^]]*\]$//'
   done
 fi
 echo
