@@ -307,15 +307,12 @@ pub fn run(args: &ExtractArgs) -> Result<Report> {
         check_unique_keys(schema, selection).map_err(|e| locate(e, &analysis.input))?;
     }
     let (keys_ok, json_done, schema_done, sql_done) = std::thread::scope(|scope| {
-        let keys = scope.spawn(|| match staged {
-            true => check_unique_keys(schema, selection),
-            false => Ok(()),
-        });
+        let keys = staged.then(|| scope.spawn(|| check_unique_keys(schema, selection)));
         let json = scope.spawn(move || write_json().inspect(|()| trace(started, "json written")));
         let schema =
             scope.spawn(move || write_schema().inspect(|()| trace(started, "schema written")));
         let sql = write_sql().inspect(|()| trace(started, "patch written"));
-        (join(keys), join(json), join(schema), sql)
+        (keys.map_or(Ok(()), join), join(json), join(schema), sql)
     });
     keys_ok.map_err(|e| locate(e, &analysis.input))?;
     json_done.map_err(|e| locate(e, &analysis.input))?;
